@@ -1,0 +1,227 @@
+"""Precision, recall and F1 of the local text checkers on the labelled eval sets.
+
+Runs `Engine(config.policy(name), config).check_text` (local mode: lexicon + PII rules
+by default) over each set and scores three predictions against the labels:
+"flagged" (level is not safe), "unsafe" (level is unsafe) and, per category, whether
+the category is in `verdict.categories`.
+
+Sets (looked up in `<repo>/../shared/data/eval/` or `--data DIR`; absent ones are
+skipped with a message):
+- openai_moderation_dev.jsonl: `prompt` plus binary labels S, H, V, HR, SH, S3, H2, V2;
+  a missing key means unknown, so the item leaves that category's counts. An item is
+  positive overall when any label is 1. "flagged, known" is the headline precision:
+  it leaves out the items with no positive label and some label missing, whose truth
+  is unknown (about half the set); "overall flagged" counts them as negatives.
+- cold_dev.csv (Chinese): `TEXT`, `label` 1 = offensive, scored as overall and as `hate`.
+
+    python bench/eval_text.py [--policy normal] [--data DIR] [--config FILE] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from safety import ConfigError, Engine, Verdict, load_config  # noqa: E402
+
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "eval"
+OPENAI_FILE = "openai_moderation_dev.jsonl"
+COLD_FILE = "cold_dev.csv"
+# OpenAI moderation label -> taxonomy categories it is evidence for.
+OPENAI_LABELS: Mapping[str, tuple[str, ...]] = {
+    "S": ("sexual",), "H": ("hate",), "V": ("violence",), "HR": ("harassment",),
+    "SH": ("self_harm",), "S3": ("minors",), "H2": ("hate",), "V2": ("gore", "violence"),
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    text: str
+    positive: bool
+    categories: Mapping[str, bool]  # only the categories whose truth is known
+    known: bool = True  # False: negative only because some labels are missing
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, truth: bool, predicted: bool) -> None:
+        if truth and predicted:
+            self.tp += 1
+        elif predicted:
+            self.fp += 1
+        elif truth:
+            self.fn += 1
+        else:
+            self.tn += 1
+
+    def metrics(self) -> dict[str, Any]:
+        """Precision is None when nothing was predicted, recall None when nothing is positive."""
+        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+        if precision is None or recall is None:
+            f1 = None
+        else:
+            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn,
+                "precision": precision, "recall": recall, "f1": f1}
+
+
+@dataclass
+class SetResult:
+    name: str
+    items: int = 0
+    positives: int = 0
+    seconds: float = 0.0
+    flagged: Counts = field(default_factory=Counts)
+    unsafe: Counts = field(default_factory=Counts)
+    flagged_known: Counts = field(default_factory=Counts)
+    categories: dict[str, Counts] = field(default_factory=dict)
+    false_positives: list[tuple[str, Verdict]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"items": self.items, "positives": self.positives, "seconds": round(self.seconds, 2),
+                "overall": {"flagged": self.flagged.metrics(), "unsafe": self.unsafe.metrics(),
+                            "flagged_known": self.flagged_known.metrics()},
+                "categories": {c: n.metrics() for c, n in self.categories.items()}}
+
+
+def load_openai(path: Path) -> list[Item]:
+    items = []
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                text = row["prompt"]
+                labels = {k: int(v) == 1 for k, v in row.items() if k in OPENAI_LABELS}
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                raise ValueError(f"{path}:{lineno}: expected a JSON object with 'prompt' and "
+                                 f"0/1 labels ({exc})") from None
+            truth: dict[str, bool] = {}
+            for cat in {c for cats in OPENAI_LABELS.values() for c in cats}:
+                keys = [k for k, cats in OPENAI_LABELS.items() if cat in cats]
+                if any(labels.get(k) for k in keys):
+                    truth[cat] = True
+                elif all(k in labels for k in keys):
+                    truth[cat] = False
+            positive = any(labels.values())
+            items.append(Item(text, positive, truth, positive or len(labels) == len(OPENAI_LABELS)))
+    return items
+
+
+def load_cold(path: Path) -> list[Item]:
+    items = []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"TEXT", "label"} - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+        for row in reader:
+            if row["label"] not in ("0", "1"):
+                raise ValueError(f"{path}:{reader.line_num}: label must be 0 or 1, got {row['label']!r}")
+            positive = row["label"] == "1"
+            items.append(Item(row["TEXT"], positive, {"hate": positive}))
+    return items
+
+
+LOADERS = ((OPENAI_FILE, load_openai), (COLD_FILE, load_cold))
+
+
+def evaluate(name: str, items: Sequence[Item], engine: Engine, keep_fp: int = 0) -> SetResult:
+    result = SetResult(name, items=len(items), positives=sum(i.positive for i in items))
+    start = time.perf_counter()
+    for item in items:
+        verdict = engine.check_text(item.text)
+        result.flagged.add(item.positive, verdict.level != "safe")
+        result.unsafe.add(item.positive, verdict.level == "unsafe")
+        if item.known:
+            result.flagged_known.add(item.positive, verdict.level != "safe")
+        for cat, truth in sorted(item.categories.items()):
+            result.categories.setdefault(cat, Counts()).add(truth, cat in verdict.categories)
+        if not item.positive and verdict.level != "safe" and len(result.false_positives) < keep_fp:
+            result.false_positives.append((item.text, verdict))
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _fmt(value: float | None) -> str:
+    return "    -" if value is None else f"{value:5.3f}"
+
+
+def table(result: SetResult, policy: str) -> str:
+    lines = [f"{result.name}: {result.items} items, {result.positives} positive, "
+             f"policy={policy}, {result.seconds:.1f} s",
+             f"  {'scope':<18}{'tp':>6}{'fp':>6}{'fn':>6}  {'prec':>5}  {'recall':>6}  {'f1':>5}"]
+    rows = [("overall flagged", result.flagged), ("overall unsafe", result.unsafe)]
+    if result.flagged_known != result.flagged:
+        rows.append(("flagged, known", result.flagged_known))
+    rows += [(f"  {cat}", counts) for cat, counts in sorted(result.categories.items())]
+    for label, counts in rows:
+        m = counts.metrics()
+        lines.append(f"  {label:<18}{m['tp']:>6}{m['fp']:>6}{m['fn']:>6}  {_fmt(m['precision'])}"
+                     f"  {_fmt(m['recall']):>6}  {_fmt(m['f1'])}")
+    for text, verdict in result.false_positives:
+        terms = [e.get("lexicon") or e.get("rule") for e in verdict.evidence]
+        lines.append(f"  FP [{verdict.labels}] {terms}: {text[:120]!r}")
+    return "\n".join(lines)
+
+
+def run(data_dir: Path, policy: str, config_file: str | None, keep_fp: int = 0,
+        log: Callable[[str], None] = print) -> list[SetResult]:
+    config = load_config(config_file)
+    engine = Engine(config.policy(policy), config)
+    results = []
+    for filename, loader in LOADERS:
+        path = data_dir / filename
+        if not path.is_file():
+            log(f"skipping {filename}: not found in {data_dir}")
+            continue
+        results.append(evaluate(filename, loader(path), engine, keep_fp))
+    return results
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--policy", default="normal", help="policy name (default: normal)")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                        help=f"folder with {OPENAI_FILE} and/or {COLD_FILE} (default: {DEFAULT_DATA})")
+    parser.add_argument("--config", help="config file with user policies (default: built-in policies)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    parser.add_argument("--false-positives", type=int, default=0, metavar="N",
+                        help="list up to N false positives per set with the terms that fired")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    try:
+        results = run(args.data, args.policy, args.config, args.false_positives,
+                      log=lambda msg: print(msg, file=sys.stderr))
+    except (ConfigError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not results:
+        print(f"error: no eval set found in {args.data}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps({"policy": args.policy, "sets": {r.name: r.to_dict() for r in results}},
+                         indent=2))
+    else:
+        print("\n\n".join(table(r, args.policy) for r in results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Benchmark the local NudeNet path, all in one process so the ratios compare like with like.
+
+Per image, at 512x512, 1024x1024 and 768x1344 (width x height):
+- ours:    Engine.check_images([image]) with the built-in NudeNet checker (letterbox,
+           one session call, NMS, verdict),
+- nudenet: the `nudenet` package's NudeDetector.detect on the same pixels (BGR array),
+- bare:    session.run on a ready 1x3x320x320 tensor: the floor nobody can beat.
+Then a batch of 16 images in one check_images call against 16 single calls, with the
+bare session's own batch gain beside it (the ceiling on this machine).
+
+The methods run interleaved, round after round; the ratios are medians of the ratios of
+neighbouring runs, so load from other processes hits both sides alike. "outside session"
+is the CPU time of our own per-image work. Targets: ours <= 1.10 x bare, ours <= 0.9 x
+nudenet, batch throughput >= 1.3 x sequential.
+
+    python bench/image.py [--rounds 25] [--batch-rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+import conftest  # noqa: F401  (loads the pack as content_safety_guard)
+from content_safety_guard.safety import Config, Engine
+from content_safety_guard.safety.image.settings import ImageSettings
+from content_safety_guard.safety.policy import BUILTIN_POLICIES
+from nudenet import NudeDetector
+
+SIZES = [(512, 512), (1024, 1024), (768, 1344)]  # width, height
+BATCH = 16
+PAUSE_S = 0.02
+
+
+def photo_like(width: int, height: int, seed: int) -> np.ndarray:
+    """Smooth colour fields with edges: a stand-in for a generated image."""
+    rng = np.random.default_rng(seed)
+    small = rng.integers(0, 256, (max(2, height // 24), max(2, width // 24), 3), np.uint8)
+    return np.asarray(Image.fromarray(small).resize((width, height), Image.Resampling.BICUBIC))
+
+
+def timed(fn: Callable[[], object]) -> float:
+    """Wall time of one call. The pause before it lets the worker threads of the previous
+    call's session stop spinning, so two sessions do not fight over the cores."""
+    time.sleep(PAUSE_S)
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+def outside_session(model, image: np.ndarray, runs: int = 30) -> float:
+    """CPU time of our own work per image (letterbox, tensor, NMS): it runs in this thread,
+    so the thread's CPU clock measures it without the noise of other processes."""
+    output = model.run(model.preprocess([image]))
+    start = time.thread_time()
+    for _ in range(runs):
+        model.preprocess([image])
+        model.postprocess(output[0], image.shape[0], image.shape[1])
+    return (time.thread_time() - start) * 1000 / runs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=25, help="timed rounds per size (default 25)")
+    parser.add_argument("--batch-rounds", type=int, default=5, help="timed batch rounds (default 5)")
+    args = parser.parse_args()
+
+    config = Config(image=ImageSettings(batch_size=BATCH))
+    policy = BUILTIN_POLICIES["normal"]
+    engine = Engine(policy, config)
+    checker = engine.image_checkers[0]
+    checker.check_images([photo_like(64, 64, 0)], policy)  # loads the shared session
+    model = checker._load()
+    session, input_name = model.session, model.input_name
+    reference = NudeDetector()
+
+    print(f"CPU cores: {os.cpu_count()}, onnxruntime providers: {session.get_providers()}")
+    print(f"{'size (WxH)':<12}{'ours ms':>9}{'nudenet ms':>12}{'bare ms':>9}{'ours/bare':>11}"
+          f"{'ours/nudenet':>14}{'outside session':>17}")
+    worst_bare = worst_nudenet = 0.0
+    for width, height in SIZES:
+        image = photo_like(width, height, width + height)
+        bgr = np.ascontiguousarray(image[..., ::-1])
+        tensor = model.preprocess([image])
+        runs: dict[str, list[float]] = {"ours": [], "nudenet": [], "bare": []}
+        steps = {"ours": lambda image=image: engine.check_images([image]),
+                 "nudenet": lambda bgr=bgr: reference.detect(bgr),
+                 "bare": lambda tensor=tensor: session.run(None, {input_name: tensor})}
+        for round_ in range(args.rounds + 2):
+            for name, step in steps.items():
+                elapsed = timed(step)
+                if round_ >= 2:  # two warm-up rounds
+                    runs[name].append(elapsed)
+        ours, theirs, bare = (statistics.median(runs[k]) for k in ("ours", "nudenet", "bare"))
+        # ratios of neighbouring runs: load from other processes hits both sides alike
+        vs_bare = statistics.median(o / b for o, b in zip(runs["ours"], runs["bare"]))
+        vs_nudenet = statistics.median(o / n for o, n in zip(runs["ours"], runs["nudenet"]))
+        worst_bare, worst_nudenet = max(worst_bare, vs_bare), max(worst_nudenet, vs_nudenet)
+        print(f"{f'{width}x{height}':<12}{ours:>9.1f}{theirs:>12.1f}{bare:>9.1f}{vs_bare:>11.3f}"
+              f"{vs_nudenet:>14.3f}{outside_session(model, image):>14.2f} ms")
+
+    images = [photo_like(512, 512, seed) for seed in range(BATCH)]
+    tensors = model.preprocess(images)
+    single_tensors = [tensors[i:i + 1] for i in range(BATCH)]
+    seq, batch, bare_seq, bare_batch = [], [], [], []
+    for round_ in range(args.batch_rounds + 1):
+        times = (timed(lambda: [engine.check_images([img]) for img in images]),
+                 timed(lambda: engine.check_images(images)),
+                 timed(lambda: [session.run(None, {input_name: t}) for t in single_tensors]),
+                 timed(lambda: session.run(None, {input_name: tensors})))
+        if round_ >= 1:
+            for store, value in zip((seq, batch, bare_seq, bare_batch), times):
+                store.append(value)
+    gain = statistics.median(s / b for s, b in zip(seq, batch))
+    bare_gain = statistics.median(s / b for s, b in zip(bare_seq, bare_batch))
+    print(f"\nbatch of {BATCH} at 512x512: 16 single calls {statistics.median(seq):.0f} ms, "
+          f"one batch call {statistics.median(batch):.0f} ms -> throughput x{gain:.2f} "
+          f"(bare session: x{bare_gain:.2f})")
+
+    print("\ntargets:")
+    for label, value, target, ok in (
+            ("ours / bare session (worst size)", worst_bare, "<= 1.10", worst_bare <= 1.10),
+            ("ours / nudenet package (worst size)", worst_nudenet, "<= 0.90", worst_nudenet <= 0.90),
+            ("batch throughput / sequential", gain, ">= 1.30", gain >= 1.30)):
+        print(f"  {label:<38}{value:>7.3f}  {target}  {'met' if ok else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""ComfyUI adapters. Each node module is thin: widgets in, safety API, outputs back."""
+
+from .image_check import ContentSafetyImageCheck
+from .image_load import ContentSafetyLoadImage
+from .image_save import ContentSafetySaveImage
+from .llm_judge import ContentSafetyLLMJudge
+from .text_check import ContentSafetyTextCheck
+
+NODE_CLASS_MAPPINGS = {
+    "ContentSafetyTextCheck": ContentSafetyTextCheck,
+    "ContentSafetyLLMJudge": ContentSafetyLLMJudge,
+    "ContentSafetyImageCheck": ContentSafetyImageCheck,
+    "ContentSafetySaveImage": ContentSafetySaveImage,
+    "ContentSafetyLoadImage": ContentSafetyLoadImage,
+}
+
+NODE_DISPLAY_NAME_MAPPINGS = {
+    "ContentSafetyTextCheck": "Content Safety Text Check",
+    "ContentSafetyLLMJudge": "Content Safety LLM Judge",
+    "ContentSafetyImageCheck": "Content Safety Image Check",
+    "ContentSafetySaveImage": "Content Safety Save Image",
+    "ContentSafetyLoadImage": "Content Safety Load Image",
+}

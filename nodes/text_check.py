@@ -1,0 +1,54 @@
+"""ContentSafetyTextCheck: check a prompt before it reaches the text encoder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .common import (CATEGORY, common_inputs, config_fingerprint, engine, remote_inputs,
+                     remote_options, run_check, skipped_verdict, text_outputs, ui)
+
+
+class ContentSafetyTextCheck:
+    DESCRIPTION = "Checks a prompt (or any STRING) and passes it through when it is safe."
+    CATEGORY = CATEGORY
+    FUNCTION = "check"
+    RETURN_TYPES = ("STRING", "BOOLEAN", "STRING")
+    RETURN_NAMES = ("text", "is_safe", "verdict_json")
+    OUTPUT_TOOLTIPS = (
+        "The text when safe; the replacement text when substituted.",
+        "False when the policy flags the text as unsafe or controversial.",
+        "The verdict as JSON: level, categories, score, provider, evidence.",
+    )
+
+    @classmethod
+    def INPUT_TYPES(cls) -> dict[str, Any]:
+        return {
+            "required": {
+                "text": ("STRING", {"multiline": True, "default": "",
+                                    "tooltip": "The prompt or text to check."}),
+                **common_inputs(),
+                "replacement_text": ("STRING", {
+                    "default": "",
+                    "tooltip": "Text output by on_unsafe=substitute; empty uses the policy's."}),
+            },
+            "optional": remote_inputs("text"),
+            "hidden": {"unique_id": "UNIQUE_ID"},
+        }
+
+    @classmethod
+    def IS_CHANGED(cls, **_inputs: Any) -> str:
+        """ComfyUI re-runs a node only when its inputs or this value change."""
+        return config_fingerprint()
+
+    def check(self, text: str, enable_safe_check: bool, check_mode: str, policy: str,
+              on_unsafe: str, replacement_text: str = "", unique_id: str = "",
+              remote_content_safe_service: str | None = None,
+              remote_confidence_threshold: float | None = None) -> dict[str, Any]:
+        if not enable_safe_check:
+            verdict = skipped_verdict()
+            return {"ui": ui([verdict]), "result": (text, True, verdict.to_json())}
+        options = remote_options(remote_content_safe_service, remote_confidence_threshold)
+        eng = run_check(lambda: engine(policy, check_mode, options), stage="text", node_id=unique_id)
+        verdict = run_check(lambda: eng.check_text(text), stage="text", node_id=unique_id)
+        return text_outputs(text, verdict, on_unsafe=on_unsafe, stage="text", node_id=unique_id,
+                            replacement=replacement_text or eng.policy.replacement_text)

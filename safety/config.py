@@ -1,0 +1,167 @@
+"""Finding, parsing and validating the pack's one config file (YAML or JSON)."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+from .policy import BUILTIN_POLICIES, Policy, policy_from_mapping
+from .llm.settings import LLMSettings, parse_llm_section
+from .image.settings import ImageSettings, parse_image_section
+from .remote.settings import AliyunSettings, parse_aliyun
+from .schema import Section
+
+CONFIG_ENV = "COMFY_CONTENT_SAFETY_CONFIG"
+BUILTIN_SOURCE = "<built-in defaults>"
+
+
+@dataclass(frozen=True)
+class Config:
+    source: str = BUILTIN_SOURCE
+    default_policy: str = "normal"
+    policies: Mapping[str, Policy] = field(default_factory=lambda: dict(BUILTIN_POLICIES))
+    lexicon_dirs: tuple[str, ...] = ()
+    models_dirs: tuple[str, ...] = ()
+    credentials_file: str | None = None
+    aliyun: AliyunSettings = field(default_factory=AliyunSettings)
+    llm: LLMSettings = field(default_factory=LLMSettings)
+    image: ImageSettings = field(default_factory=ImageSettings)
+
+    def policy(self, name: str | None = None) -> Policy:
+        name = name or self.default_policy
+        try:
+            return self.policies[name]
+        except KeyError:
+            raise ConfigError(
+                f"unknown policy {name!r}; available: {', '.join(self.policies)} "
+                f"(user policies are defined under 'policies' in {self.source})"
+            ) from None
+
+    @property
+    def policy_names(self) -> list[str]:
+        return list(self.policies)
+
+
+def _read(path: Path) -> Any:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: config file is not UTF-8 (byte {exc.start})") from None
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{path}: line {exc.lineno}: invalid JSON: {exc.msg}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{path}: {where}invalid YAML: {problem}") from None
+
+
+def _paths(sec: Section, key: str, base: Path) -> tuple[str, ...]:
+    return tuple(str((base / p).resolve()) if not os.path.isabs(os.path.expanduser(p))
+                 else os.path.expanduser(p) for p in (sec.get_strings(key) or ()))
+
+
+def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config:
+    """Validate a loaded mapping; relative paths resolve against the file's folder."""
+    base = base_dir or Path.cwd()
+    top = Section(data, "", source)
+    policies: dict[str, Policy] = dict(BUILTIN_POLICIES)
+    raw_policies = top.section("policies")
+    pending = dict(raw_policies.entries())
+    while pending:  # resolve `extends` in dependency order
+        progressed = False
+        for name, body in list(pending.items()):
+            parent = body.get("extends", "normal") if isinstance(body, Mapping) else "normal"
+            if parent in pending and parent != name:
+                continue
+            if parent not in policies:
+                raise ConfigError(f"{source}: policies.{name}.extends: unknown policy {parent!r}; "
+                                  f"available: {', '.join(policies)}")
+            policy = policy_from_mapping(str(name), body, policies[parent], source)
+            policy = _resolve_lexicons(policy, base)
+            policies[str(name)] = policy
+            del pending[name]
+            progressed = True
+        if not progressed:
+            raise ConfigError(f"{source}: policies: 'extends' forms a cycle among {', '.join(pending)}")
+    default_policy = top.get("default_policy", str, "normal")
+    if default_policy not in policies:
+        raise top.fail("default_policy", f"unknown policy {default_policy!r}; available: {', '.join(policies)}")
+    creds = top.get("credentials_file", str, None)
+    config = Config(
+        source=source,
+        default_policy=default_policy,
+        policies=policies,
+        lexicon_dirs=_paths(top, "lexicon_dirs", base),
+        models_dirs=_paths(top, "models_dirs", base),
+        credentials_file=str((base / os.path.expanduser(creds)).resolve()) if creds else None,
+        aliyun=parse_aliyun(top.section("aliyun"), base),
+        llm=parse_llm_section(top.section("llm")),
+        image=parse_image_section(top.section("image"), base),
+    )
+    top.done()
+    return config
+
+
+def _resolve_lexicons(policy: Policy, base: Path) -> Policy:
+    resolved = tuple(str((base / os.path.expanduser(p)).resolve()) for p in policy.lexicons)
+    return replace(policy, lexicons=resolved)
+
+
+def config_path(user_dir: str | None = None) -> Path | None:
+    """Where the config comes from: the env var, else the ComfyUI user dir, else nothing."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        path = Path(os.path.expanduser(env))
+        if not path.is_file():
+            raise ConfigError(f"{CONFIG_ENV}={env}: no such config file")
+        return path
+    if user_dir:
+        path = Path(user_dir) / "content_safety" / "config.yaml"
+        if path.is_file():
+            return path
+    return None
+
+
+def load_config(path: str | os.PathLike[str] | None = None, *, user_dir: str | None = None) -> Config:
+    target = Path(path) if path else config_path(user_dir)
+    if target is None:
+        return Config()
+    return parse_config(_read(target), str(target), target.parent)
+
+
+_cache: dict[tuple[str, float], Config] = {}
+_cache_lock = threading.Lock()
+
+
+def cached_config(user_dir: str | None = None) -> Config:
+    """The current config, re-read only when the file changes (nodes call this per run)."""
+    target = config_path(user_dir)
+    if target is None:
+        return _DEFAULT
+    key = (str(target), target.stat().st_mtime)
+    with _cache_lock:
+        if key not in _cache:
+            _cache.clear()
+            _cache[key] = load_config(target)
+        return _cache[key]
+
+
+_DEFAULT = Config()

@@ -1,0 +1,1 @@
+"""Image safety: safe decoding, ONNX detectors and classifiers, censoring, placeholders."""

@@ -1,0 +1,39 @@
+"""Keep unsafe originals for reviewers, away from any folder that is served or published."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from ..errors import ConfigError
+from ..verdict import Verdict
+
+
+def check_outside(quarantine_dir: str, public_dir: str, source: str) -> None:
+    """The quarantine must not sit in (or contain) the output folder ComfyUI serves."""
+    q, p = os.path.realpath(quarantine_dir), os.path.realpath(public_dir)
+    if os.path.commonpath([q, p]) in (q, p):
+        raise ConfigError(f"{source}: image.quarantine_dir {quarantine_dir} overlaps the output "
+                          f"folder {public_dir}; unsafe originals must be kept outside it")
+
+
+def quarantine(directory: str, image: np.ndarray, verdict: Verdict, *, stage: str,
+               node_id: str = "", index: int = 0, extra: dict[str, Any] | None = None) -> Path:
+    """Write the original as PNG and the verdict beside it as JSON; returns the PNG path."""
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(np.ascontiguousarray(image).tobytes()).hexdigest()[:12]
+    stem = f"{time.strftime('%Y%m%d-%H%M%S')}_{stage}_{node_id or 'cli'}_{index:03}_{digest}"
+    target = folder / f"{stem}.png"
+    Image.fromarray(image).save(target, compress_level=4)
+    record = {"file": target.name, "stage": stage, "node_id": node_id, "index": index,
+              "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "verdict": verdict.to_dict(), **(extra or {})}
+    (folder / f"{stem}.json").write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    return target

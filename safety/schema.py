@@ -1,0 +1,83 @@
+"""Reading untyped config mappings with errors that name the file and the key."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import ConfigError
+
+_TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer", float: "a number",
+               list: "a list", dict: "a mapping"}
+
+
+class Section:
+    """One mapping of a config file. Call `get` for each known key, then `done()`,
+    which rejects keys nobody asked for (typos must not be silently ignored)."""
+
+    def __init__(self, data: Any, where: str, source: str) -> None:
+        if data is None:
+            data = {}
+        if not isinstance(data, Mapping):
+            raise ConfigError(f"{source}: {where or 'top level'}: expected a mapping, "
+                              f"got {type(data).__name__}")
+        self.data = data
+        self.where = where
+        self.source = source
+        self._seen: set[str] = set()
+
+    def path(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{self.source}: {self.path(key)}: {problem}")
+
+    def get(self, key: str, kind: type, default: Any = None) -> Any:
+        self._seen.add(key)
+        if key not in self.data or self.data[key] is None:
+            return default
+        value = self.data[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            raise self.fail(key, f"expected {_TYPE_NAMES.get(kind, kind.__name__)}, "
+                                 f"got {type(value).__name__} {value!r}")
+        return value
+
+    def get_number(self, key: str, default: float, low: float, high: float) -> float:
+        value = self.get(key, float, default)
+        if not low <= value <= high:
+            raise self.fail(key, f"must be between {low} and {high}, got {value}")
+        return value
+
+    def get_strings(self, key: str, default: tuple[str, ...] = ()) -> tuple[str, ...] | None:
+        """A list of strings; returns None when the key is absent so callers can inherit."""
+        value = self.get(key, list, None)
+        if value is None:
+            return None if key not in self.data else default
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                raise self.fail(f"{key}[{i}]", f"expected a string, got {type(item).__name__} {item!r}")
+        return tuple(value)
+
+    def get_choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.get(key, str, default)
+        if value not in choices:
+            raise self.fail(key, f"must be one of {', '.join(choices)}, got {value!r}")
+        return value
+
+    def entries(self) -> list[tuple[str, Any]]:
+        """All key/value pairs, for mappings whose keys are names the user chooses."""
+        self._seen.update(self.data)
+        return [(str(k), v) for k, v in self.data.items()]
+
+    def section(self, key: str) -> Section:
+        self._seen.add(key)
+        return Section(self.data.get(key), self.path(key), self.source)
+
+    def done(self) -> None:
+        unknown = [k for k in self.data if k not in self._seen]
+        if unknown:
+            known = ", ".join(sorted(self._seen)) or "none"
+            raise ConfigError(f"{self.source}: {self.path(str(unknown[0]))}: unknown key "
+                              f"(known keys here: {known})")

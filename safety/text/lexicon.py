@@ -1,0 +1,297 @@
+"""Category-tagged lexicon matched with Aho-Corasick over the normalised text.
+
+Terms and allow-list phrases are normalised exactly like the text, so one automaton
+finds both; a term match that lies inside an allow-list match (``kill`` inside
+``kill a python process``) is dropped. Latin terms match on word boundaries
+(``sex`` does not fire inside ``sussex``); a leading or trailing ``*`` lifts that
+boundary on its side. Chinese terms match anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+from pathlib import Path
+
+import ahocorasick_rs
+import numpy as np
+
+from ..config import Config
+from ..errors import ConfigError
+from ..policy import Policy
+from ..taxonomy import is_category
+from ..verdict import Verdict
+from .normalize import normalize
+
+SEED_DIR = Path(__file__).with_name("lexicon_data")
+ALLOW_PREFIX = "allow"
+_JOIN = "\u00a6"  # broken bar: survives normalisation and is never part of a term
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+MAX_EVIDENCE = 50
+
+
+class Term(NamedTuple):
+    text: str
+    category: str
+    weight: float = 1.0
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class LexiconMatch:
+    term: Term
+    start: int  # span in the original text
+    end: int
+    matched: str
+
+
+class _Entry(NamedTuple):
+    term: Term | None  # None: an allow-list phrase
+    runs: tuple[tuple[int, int], ...]  # (offset, length) of the term's own repeated letters
+    open_start: bool
+    open_end: bool
+
+
+class Matcher:
+    """An immutable automaton over terms and allow phrases; safe to share across threads."""
+
+    def __init__(self, terms: Iterable[Term], allow: Iterable[str] = ()) -> None:
+        items: list[tuple[str, Term | None]] = [(t.text, t) for t in terms]
+        items += [(phrase, None) for phrase in allow]
+        groups: dict[str, list[_Entry]] = {}
+        for (raw, term), (key, runs) in zip(items, _normalize_many([r for r, _ in items])):
+            if key:
+                groups.setdefault(key, []).append(_Entry(term, runs, raw[:1] == "*", raw[-1:] == "*"))
+        self._keys = list(groups)
+        self._entries = list(groups.values())
+        self._automaton = ahocorasick_rs.AhoCorasick(self._keys) if self._keys else None
+        self.size = len(items)
+
+    def find(self, text: str) -> list[LexiconMatch]:
+        if self._automaton is None or not text:
+            return []
+        norm = normalize(text)
+        view = norm.text
+        hits: list[tuple[int, int, Term]] = []
+        allowed: list[tuple[int, int]] = []
+        for key_id, start, end in self._automaton.find_matches_as_indexes(view, overlapping=True):
+            for entry in self._entries[key_id]:
+                if entry.runs and any(norm.runs[start + off] < n for off, n in entry.runs):
+                    continue
+                if entry.term is None:
+                    allowed.append((start, end))
+                elif _bounded(view, start, end, entry):
+                    hits.append((start, end, entry.term))
+        matches = []
+        for start, end, term in hits:
+            if any(a <= start and end <= b for a, b in allowed):
+                continue
+            s, e = norm.span(start, end)
+            matches.append(LexiconMatch(term, s, e, text[s:e]))
+        return matches
+
+
+def _bounded(view: str, start: int, end: int, entry: _Entry) -> bool:
+    """Latin terms need a non-word character (or the text's edge) on each closed side."""
+    if not entry.open_start and view[start] in _WORD and start > 0 and view[start - 1] in _WORD:
+        return False
+    if not entry.open_end and view[end - 1] in _WORD and end < len(view) and view[end] in _WORD:
+        return False
+    return True
+
+
+def _normalize_many(raws: Sequence[str]) -> list[tuple[str, tuple[tuple[int, int], ...]]]:
+    """Normalise all terms in one pass (50,000 separate calls would take seconds)."""
+    if not raws:
+        return []
+    norm = normalize(_JOIN.join([r.strip("*").strip() for r in raws]))
+    pieces = norm.text.split(_JOIN)
+    if len(pieces) != len(raws):
+        bad = next(r for r in raws if _JOIN in r)
+        raise ConfigError(f"lexicon term {bad!r} contains the reserved character {_JOIN!r}")
+    runs: list[tuple[tuple[int, int], ...]] = [()] * len(pieces)
+    repeated = np.flatnonzero(norm.runs > 1)
+    if len(repeated):
+        starts = np.cumsum([0] + [len(p) + 1 for p in pieces[:-1]])
+        owners = np.searchsorted(starts, repeated, side="right") - 1
+        for owner, pos in zip(owners.tolist(), repeated.tolist()):
+            runs[owner] += ((pos - int(starts[owner]), int(norm.runs[pos])),)
+    out = []
+    for piece, piece_runs in zip(pieces, runs):
+        lead = len(piece) - len(piece.lstrip())
+        if lead:  # terms are stripped before joining, so only normalisation adds spaces
+            piece_runs = tuple((off - lead, n) for off, n in piece_runs if off >= lead)
+        out.append((piece.strip(), piece_runs))
+    return out
+
+
+# ---------------------------------------------------------------- lexicon files
+
+def parse_lexicon(path: Path) -> list[Term]:
+    """`term`, `term | category` or `term | category | weight`; `#` starts a comment.
+    The category defaults to the file-name prefix before `_` when that is a category."""
+    default_category = _category_from_name(path.stem)
+    terms = []
+    for lineno, raw in enumerate(path.read_bytes().split(b"\n"), 1):
+        try:
+            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path}:{lineno}: lexicon line is not UTF-8 (byte {exc.start})") from None
+        line = _strip_comment(line)
+        if not line:
+            continue
+        fields = [f.strip() for f in line.split("|")]
+        if len(fields) > 3 or not fields[0]:
+            raise ConfigError(f"{path}:{lineno}: expected 'term', 'term | category' or "
+                              f"'term | category | weight', got {line!r}")
+        category = fields[1] if len(fields) > 1 and fields[1] else default_category
+        if not is_category(category):
+            raise ConfigError(f"{path}:{lineno}: unknown category {category!r}")
+        weight = 1.0
+        if len(fields) == 3:
+            try:
+                weight = float(fields[2])
+            except ValueError:
+                weight = -1.0
+            if not 0.0 <= weight <= 1.0:
+                raise ConfigError(f"{path}:{lineno}: weight must be a number from 0 to 1, got {fields[2]!r}")
+        terms.append(Term(fields[0], category, weight, f"{path.name}:{lineno}"))
+    return terms
+
+
+def _category_from_name(stem: str) -> str:
+    """The longest `_`-joined prefix of the name that is a category: self_harm_en -> self_harm."""
+    parts = stem.lower().replace("-", "_").split("_")
+    for n in range(len(parts), 0, -1):
+        if is_category("_".join(parts[:n])):
+            return "_".join(parts[:n])
+    return "other"
+
+
+def parse_allow(path: Path) -> list[str]:
+    phrases = []
+    for lineno, raw in enumerate(path.read_bytes().split(b"\n"), 1):
+        try:
+            line = _strip_comment(raw.decode("utf-8-sig" if lineno == 1 else "utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path}:{lineno}: allow-list line is not UTF-8 (byte {exc.start})") from None
+        if line:
+            phrases.append(line)
+    return phrases
+
+
+def _strip_comment(line: str) -> str:
+    if line.lstrip().startswith("#"):
+        return ""
+    cut = line.find(" #")
+    cut2 = line.find("\t#")
+    cuts = [c for c in (cut, cut2) if c >= 0]
+    return (line[:min(cuts)] if cuts else line).strip()
+
+
+SEED_FILES: tuple[Path, ...] = tuple(sorted(SEED_DIR.glob("*.txt")))
+
+
+def lexicon_files(dirs: Iterable[str], files: Iterable[str]) -> list[Path]:
+    """Seed files, then every `*.txt` of each lexicon dir, then explicit files.
+    Dirs are listed on every check so a dropped-in file takes effect at once."""
+    found = list(SEED_FILES)
+    for d in dirs:
+        try:
+            names = sorted(e.name for e in os.scandir(d) if e.name.endswith(".txt") and e.is_file())
+        except OSError:
+            continue  # a configured dir that does not exist (yet) holds no lexicons
+        found += [Path(d, n) for n in names]
+    for f in files:
+        path = Path(f)
+        if not path.is_file():
+            raise ConfigError(f"{f}: lexicon file not found")
+        found.append(path)
+    return found
+
+
+# ---------------------------------------------------------------- the checker
+
+RELOAD_INTERVAL_S = 1.0  # how often lexicon folders and files are looked at again
+
+
+class _MatcherCache:
+    """Matchers keyed by the lexicon files' (path, mtime, size), so edited or dropped-in
+    files reload; the files are looked at no more than once per RELOAD_INTERVAL_S."""
+
+    def __init__(self, size: int = 8) -> None:
+        self._built: OrderedDict[tuple, Matcher] = OrderedDict()
+        self._current: dict[tuple, tuple[float, Matcher]] = {}
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, dirs: tuple[str, ...], files: tuple[str, ...], allow: tuple[str, ...]) -> Matcher:
+        request = (dirs, files, allow)
+        now = time.monotonic()
+        current = self._current.get(request)
+        if current and now - current[0] < RELOAD_INTERVAL_S:
+            return current[1]
+        paths = lexicon_files(dirs, files)
+        key = (tuple(_stamp(p) for p in paths), allow)
+        with self._lock:
+            matcher = self._built.get(key)
+        if matcher is None:
+            matcher = _build(paths, allow)
+            with self._lock:
+                self._built[key] = matcher
+                while len(self._built) > self._size:
+                    self._built.popitem(last=False)
+        self._current[request] = (now, matcher)
+        return matcher
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read lexicon file: {exc.strerror}") from None
+    return str(path), st.st_mtime_ns, st.st_size
+
+
+def _build(paths: Sequence[Path], allow_terms: Sequence[str]) -> Matcher:
+    terms: list[Term] = []
+    allow = list(allow_terms)
+    for path in paths:
+        if path.stem.lower().startswith(ALLOW_PREFIX):
+            allow += parse_allow(path)
+        else:
+            terms += parse_lexicon(path)
+    return Matcher(terms, allow)
+
+
+MATCHERS = _MatcherCache()
+
+
+class LexiconChecker:
+    provider = "local:lexicon"
+    cost = 0
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def matcher(self, policy: Policy) -> Matcher:
+        return MATCHERS.get(self.config.lexicon_dirs, policy.lexicons, policy.allow_terms)
+
+    def check_text(self, text: str, policy: Policy) -> Verdict:
+        start = time.perf_counter()
+        matches = self.matcher(policy).find(text)
+        scores: dict[str, float] = {}
+        for m in matches:
+            scores[m.term.category] = max(m.term.weight, scores.get(m.term.category, 0.0))
+        evidence = [{"term": m.matched, "lexicon": m.term.text, "category": m.term.category,
+                     "weight": m.term.weight, "span": [m.start, m.end], "source": m.term.source}
+                    for m in matches[:MAX_EVIDENCE]]
+        if len(matches) > MAX_EVIDENCE:
+            evidence.append({"truncated": len(matches) - MAX_EVIDENCE})
+        return policy.judge(scores, provider=self.provider, evidence=evidence,
+                            latency_ms=(time.perf_counter() - start) * 1000)

@@ -1,0 +1,154 @@
+"""Image checks: in-memory images go through DescribeUploadToken + an oss2 upload (token
+cached until it expires, renewed when OSS says it expired), or through imageUrl when the
+config publishes files; verdicts come back one per image."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import json
+import logging
+import threading
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from content_safety_guard.safety.errors import InputError, ProviderError
+from content_safety_guard.safety.remote.checkers import image_checker
+from emulator.helpers import config_for
+
+RED = np.zeros((48, 64, 3), np.uint8)
+RED[..., 0] = 230
+MAGENTA = np.zeros((40, 40, 3), np.uint8)
+MAGENTA[..., 0] = MAGENTA[..., 2] = 240
+GREY = np.full((32, 32, 3), 128, np.uint8)
+
+pytest_plugins = ("emulator.fixtures",)
+
+
+def run(cfg, images, **options):
+    return image_checker(cfg, options).check_images(images, cfg.policy("normal"))
+
+
+@pytest.mark.parametrize("oss_signature", ["v4", "v1"])
+def test_upload_token_flow_and_verdicts_per_image(green, aliyun_env, oss_signature):
+    verdicts = run(config_for(green, oss_signature=oss_signature), [RED, GREY, MAGENTA])
+    assert [v.level for v in verdicts] == ["unsafe", "safe", "unsafe"]
+    assert verdicts[0].categories == ("gore",) and verdicts[2].categories == ("sexual",)
+    hit = verdicts[0].evidence[1]
+    assert hit["label"] == "violent_bloody" and hit["confidence"] == 95.0 and hit["risk_level"] == "high"
+    assert verdicts[0].provider == "aliyun:ImageModeration"
+    assert green.actions == {"DescribeUploadToken": 1, "ImageModeration": 3}
+    assert green.oss.signatures == [oss_signature] * 3
+    calls = [c for c in green.calls if c.action == "ImageModeration"]
+    for call in calls:
+        params = json.loads(call.params["ServiceParameters"])
+        assert params["ossBucketName"] == green.oss.bucket
+        assert params["ossObjectName"].startswith("upload/emulator/")
+        stored = green.oss.objects[(params["ossBucketName"], params["ossObjectName"])]
+        assert Image.open(io.BytesIO(stored)).format == "PNG"
+    assert {v.evidence[0]["request_id"] for v in verdicts} == {c.request_id for c in calls}
+
+
+def test_token_is_cached_until_it_expires(green, aliyun_env):
+    cfg = config_for(green)
+    run(cfg, [GREY])
+    run(cfg, [RED])
+    assert green.actions["DescribeUploadToken"] == 1
+    green.token_ttl_s = 30  # shorter than the renewal margin: each check needs a new one
+    cfg2 = config_for(green, image_format="jpeg")
+    run(cfg2, [GREY])
+    run(cfg2, [GREY])
+    assert green.actions["DescribeUploadToken"] == 3
+
+
+def test_expired_token_at_oss_is_renewed_once(green, aliyun_env):
+    cfg = config_for(green)
+    run(cfg, [GREY])
+    green.oss.expire_tokens()
+    verdict = run(cfg, [RED])[0]
+    assert verdict.level == "unsafe"
+    assert green.oss.rejected == ["SecurityTokenExpired"]
+    assert green.actions["DescribeUploadToken"] == 2
+
+
+def test_a_token_that_keeps_failing_is_a_provider_error(green, aliyun_env, caplog):
+    caplog.set_level(logging.DEBUG)
+    green.oss.expire_tokens(also_new=True)
+    with pytest.raises(ProviderError) as err:
+        run(config_for(green), [RED])
+    assert err.value.code == "SecurityTokenExpired" and err.value.request_id
+    assert green.oss.rejected == ["SecurityTokenExpired"] * 2  # one renewal, then give up
+    for _, token in green.oss.tokens.values():
+        assert token not in str(err.value) and token not in caplog.text
+
+
+def test_oss_signature_errors_keep_the_upload_token_out_of_logs(green, aliyun_env, caplog):
+    caplog.set_level(logging.INFO)
+    green.oss.corrupt_secrets = True  # OSS then answers SignatureDoesNotMatch with StringToSign
+    with pytest.raises(ProviderError) as err:
+        run(config_for(green, oss_signature="v1"), [RED])
+    assert err.value.code == "SignatureDoesNotMatch"
+    oss_lines = [r.getMessage() for r in caplog.records if r.name.startswith("oss2")]
+    assert any("StringToSign" in line and "***" in line for line in oss_lines)
+    for _, token in green.oss.tokens.values():
+        assert token not in caplog.text and token not in str(err.value)
+
+
+def test_retry_after_throttling_does_not_upload_again(green, aliyun_env):
+    green.inject("code_588", action="ImageModeration")
+    assert run(config_for(green), [RED])[0].level == "unsafe"
+    assert green.oss.puts == 1 and green.actions["ImageModeration"] == 2
+
+
+def test_image_url_when_files_are_published(green, aliyun_env, tmp_path):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/public"
+        cfg = config_for(green, public_dir=str(tmp_path / "public"), public_url_base=base)
+        verdicts = run(cfg, [MAGENTA, GREY], remote_content_safe_service="aigcCheck")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [v.level for v in verdicts] == ["unsafe", "safe"]
+    assert "DescribeUploadToken" not in green.actions and green.oss.puts == 0
+    urls = [json.loads(c.params["ServiceParameters"])["imageUrl"] for c in green.calls]
+    assert all(u.startswith(base + "/") and u.endswith(".png") for u in urls)
+    assert green.calls[0].params["Service"] == "aigcCheck"
+    assert len(list((tmp_path / "public").glob("*.png"))) == 2
+
+
+def test_bad_images_are_input_errors(green, aliyun_env):
+    with pytest.raises(InputError, match="HxWx3 uint8"):
+        run(config_for(green), [np.zeros((8, 8), np.float32)])
+    assert green.server.requests == 0
+
+
+def test_unknown_service_is_named(green, aliyun_env):
+    with pytest.raises(InputError, match="unknown service 'nope'"):
+        run(config_for(green), [GREY], remote_content_safe_service="nope")
+
+
+def test_image_faults_fail_with_the_service_code(green, aliyun_env):
+    green.inject("code_408", action="ImageModeration")
+    with pytest.raises(ProviderError) as err:
+        run(config_for(green), [GREY])
+    assert err.value.code == "408" and err.value.provider == "aliyun:ImageModeration"
+
+
+def test_engine_remote_mode_checks_a_batch_with_the_node_options(green, aliyun_env):
+    from content_safety_guard.safety import Engine
+
+    cfg = config_for(green)
+    engine = Engine(cfg.policy("normal"), cfg, mode="remote",
+                    options={"remote_content_safe_service": "postImageCheck",
+                             "remote_confidence_threshold": 92.0})
+    verdicts = engine.check_images([RED, MAGENTA])
+    assert [v.level for v in verdicts] == ["unsafe", "safe"]  # 91 does not exceed 92
+    assert {c.params["Service"] for c in green.calls if c.action == "ImageModeration"} == {"postImageCheck"}

@@ -1,0 +1,63 @@
+"""`check-text` through a real subprocess: input sources, --json and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(*args: str, stdin: str | bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if k != "COMFY_CONTENT_SAFETY_CONFIG"}
+    full_env.update(env or {})
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    return subprocess.run([sys.executable, "-m", "safety", "check-text", *args], cwd=ROOT,
+                          input=data, capture_output=True, env=full_env, timeout=120)
+
+
+def test_safe_text_from_arguments_exits_0() -> None:
+    res = cli("a", "lighthouse", "at", "dawn")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.decode().startswith("safe")
+
+
+def test_unsafe_text_exits_1_with_json_verdict() -> None:
+    res = cli("--json", "hardcore porn")
+    assert res.returncode == 1
+    verdict = json.loads(res.stdout)
+    assert verdict["level"] == "unsafe" and "sexual" in verdict["categories"]
+
+
+def test_text_from_file_and_stdin(tmp_path: Path) -> None:
+    path = tmp_path / "prompt.txt"
+    path.write_text("一部色情片", encoding="utf-8")
+    assert cli("--file", str(path)).returncode == 1
+    assert cli("--file", "-", stdin="一部色情片").returncode == 1
+    assert cli(stdin="a quiet harbour").returncode == 0
+
+
+def test_policy_option_changes_the_outcome(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("policies:\n  relaxed:\n    extends: normal\n    block: []\n")
+    assert cli("--config", str(cfg), "--policy", "relaxed", "hardcore porn").returncode == 0
+    assert cli("--config", str(cfg), "--policy", "normal", "hardcore porn").returncode == 1
+
+
+def test_errors_exit_2_with_a_clear_message(tmp_path: Path) -> None:
+    res = cli("--policy", "nope", "hello")
+    assert res.returncode == 2 and b"unknown policy 'nope'" in res.stderr
+    res = cli("--file", str(tmp_path / "missing.txt"))
+    assert res.returncode == 2 and b"missing.txt: cannot read" in res.stderr
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\xfa")
+    res = cli("--file", str(bad))
+    assert res.returncode == 2 and b"bad.txt: not UTF-8 text" in res.stderr
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("policies:\n  p:\n    threshold: high\n")
+    res = cli("hello", env={"COMFY_CONTENT_SAFETY_CONFIG": str(cfg)})
+    assert res.returncode == 2 and b"policies.p.threshold: expected a number" in res.stderr
+    assert b"Traceback" not in res.stderr

@@ -1,0 +1,250 @@
+"""Model files: resolution across folders, sidecar validation, shared sessions, failures."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from content_safety_guard.safety import (
+    Config,
+    ConfigError,
+    Engine,
+    ProviderError,
+    load_config,
+    models,
+)
+from image_helpers import (
+    BLUE,
+    RED,
+    build_classifier,
+    build_failing,
+    solid,
+    write_config,
+    write_sidecar,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def no_host_dirs(monkeypatch):
+    """Model folders the host (ComfyUI) registered are process-wide; tests start without."""
+    monkeypatch.setattr(models, "_dir_providers", [])
+
+
+def _config(*dirs: Path) -> Config:
+    return Config(models_dirs=tuple(str(d) for d in dirs))
+
+
+def test_builtin_nudenet_comes_from_the_wheel_without_importing_it():
+    code = ("import sys; sys.path.insert(0, 'tests'); import conftest\n"
+            "from content_safety_guard.safety import Config, models\n"
+            "spec = models.find_model('nudenet', Config()); models.session(spec)\n"
+            "print(spec.path.name, spec.kind, len(spec.labels), 'nudenet' in sys.modules, 'cv2' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["320n.onnx", "detector", "18", "False", "False"]
+
+
+def test_host_folders_come_before_config_folders(tmp_path):
+    host, configured = tmp_path / "comfy", tmp_path / "config"
+    build_classifier(host, "shared")
+    build_classifier(configured, "shared")
+    build_classifier(configured, "only_here")
+    models.add_search_dirs(lambda: [str(host)])
+    cfg = _config(configured)
+    assert models.find_model("shared", cfg).path == host / "shared.onnx"
+    assert models.find_model("only_here", cfg).path == configured / "only_here.onnx"
+
+
+def test_a_user_file_named_nudenet_overrides_the_builtin(tmp_path):
+    build_classifier(tmp_path, "nudenet")
+    assert models.find_model("nudenet", _config(tmp_path)).path == tmp_path / "nudenet.onnx"
+
+
+def test_unknown_model_lists_the_folders_looked_in(tmp_path):
+    with pytest.raises(ConfigError, match=f"model 'nsfw_vit' not found: .* in {tmp_path}"):
+        models.find_model("nsfw_vit", _config(tmp_path))
+
+
+@pytest.mark.parametrize("name", ["../escape", "a/../../b", "/abs", "with space", ""])
+def test_model_names_cannot_leave_the_models_folder(tmp_path, name):
+    with pytest.raises(ConfigError, match="model name"):
+        models.find_model(name, _config(tmp_path))
+
+
+def test_model_without_sidecar_and_sidecar_without_model(tmp_path):
+    onnx_path = build_classifier(tmp_path, "lonely")
+    onnx_path.with_suffix(".json").unlink()
+    with pytest.raises(ConfigError, match=r"lonely\.onnx: model has no sidecar; expected .*lonely\.json"):
+        models.find_model("lonely", _config(tmp_path))
+    onnx_path.unlink()
+    write_sidecar(tmp_path / "orphan.json", {"kind": "classifier"})
+    with pytest.raises(ConfigError, match=r"orphan\.json: sidecar without its model file .*orphan\.onnx"):
+        models.find_model("orphan", _config(tmp_path))
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"", "model file is empty"),
+    (b"\x08\x07garbage that is not a protobuf model" * 20, "not a loadable ONNX model"),
+])
+def test_corrupt_onnx_is_a_config_error_naming_the_file(tmp_path, content, expected):
+    onnx_path = build_classifier(tmp_path, "bad")
+    onnx_path.write_bytes(content)
+    spec = models.find_model("bad", _config(tmp_path))
+    with pytest.raises(ConfigError, match=f"{onnx_path}: {expected}"):
+        models.session(spec)
+
+
+def _sidecar():
+    return {"kind": "classifier", "labels": ["normal", "nsfw"], "input": {"size": 8},
+            "categories": {"nsfw": "sexual"}}
+
+
+def _set(data, path, value):
+    *parents, last = path.split(".")
+    node = data
+    for key in parents:
+        node = node.setdefault(key, {})
+    if value is KeyError:
+        node.pop(last)
+    else:
+        node[last] = value
+    return data
+
+
+@pytest.mark.parametrize("field, value, expected", [
+    ("kind", "segmenter", "kind: must be one of classifier, detector"),
+    ("labels", KeyError, "labels: missing or empty"),
+    ("labels", ["a", "a"], "labels: contains the same label twice"),
+    ("labels", "normal,nsfw", "labels: expected a list"),
+    ("input.size", KeyError, "input.size: missing"),
+    ("input.size", "big", "input.size: expected an integer"),
+    ("input.size", [224], "input.size: expected an integer"),
+    ("input.layout", "CHW", "input.layout: must be one of NCHW, NHWC"),
+    ("input.resize", "letterbox", "input.resize: must be one of stretch, center_crop"),
+    ("input.normalize.mean", [0.5], "input.normalize.mean: expected 3 numbers"),
+    ("input.normalize.std", [0, 1, 1], "input.normalize.std: must be positive"),
+    ("categories.zzz", "sexual", "categories.zzz: not one of the model's labels"),
+    ("categories.nsfw", "porn", "categories.nsfw: unknown category 'porn'"),
+    ("thresholds.nsfw", 2, "thresholds.nsfw: must be between 0.0 and 1.0"),
+    ("activation", "relu", "activation: must be one of softmax, sigmoid, none"),
+    ("lables", ["x"], "lables: unknown key"),
+    ("input.channel", "RGB", "input.channel: unknown key"),
+])
+def test_sidecar_with_wrong_fields_names_file_and_field(tmp_path, field, value, expected):
+    build_classifier(tmp_path, "m")
+    sidecar = write_sidecar(tmp_path / "m.json", _set(_sidecar(), field, value))
+    with pytest.raises(ConfigError) as info:
+        models.find_model("m", _config(tmp_path))
+    assert str(info.value).startswith(f"{sidecar}: ") and expected in str(info.value)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (b"{not json", "line 1: invalid JSON"),
+    (b"[1, 2]", "top level: expected a mapping"),
+    (b"\xff\xfe", "not UTF-8"),
+])
+def test_sidecar_that_is_not_a_json_mapping(tmp_path, raw, expected):
+    build_classifier(tmp_path, "m")
+    (tmp_path / "m.json").write_bytes(raw)
+    with pytest.raises(ConfigError, match=f"m.json: .*{expected}"):
+        models.find_model("m", _config(tmp_path))
+
+
+@pytest.mark.parametrize("field, value, expected", [
+    ("input.size", 12, "input.size: height 12, but m.onnx takes 8"),
+    ("labels", ["a", "b", "c"], "labels: 3 labels need a classifier output"),
+    ("input.layout", "NHWC", "input.layout: NHWC puts 8 where the 3 colour channels should be"),
+])
+def test_sidecar_that_does_not_fit_its_model(tmp_path, field, value, expected):
+    build_classifier(tmp_path, "m")
+    data = _set(_sidecar(), field, value)
+    if field == "labels":
+        data["categories"] = {}
+    write_sidecar(tmp_path / "m.json", data)
+    with pytest.raises(ConfigError, match=expected):
+        models.session(models.find_model("m", _config(tmp_path)))
+
+
+def test_one_session_per_model_shared_by_threads_and_reloaded_when_the_file_changes(tmp_path):
+    build_classifier(tmp_path, "m")
+    spec = models.find_model("m", _config(tmp_path))
+    results: list[object] = []
+    threads = [threading.Thread(target=lambda: results.append(models.session(spec))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 8 and all(s is results[0] for s in results)
+    stat = spec.path.stat()
+    os.utime(spec.path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert models.session(spec) is not results[0]
+
+
+def test_concurrent_checks_give_the_sequential_results(tmp_path):
+    build_classifier(tmp_path / "m")
+    cfg = load_config(write_config(tmp_path, tmp_path / "m", ["model:tiny_cls"]))
+    engine = Engine(cfg.policy(), cfg)
+    images = [solid(20, 20, RED), solid(30, 10, BLUE)] * 3
+    expected = [v.scores for v in engine.check_images(images)]
+    seen: list[list[dict]] = []
+    threads = [threading.Thread(target=lambda: seen.append([v.scores for v in engine.check_images(images)]))
+               for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 6 and all(s == expected for s in seen)
+
+
+def test_cuda_provider_is_used_when_offered():
+    assert models.providers(["CUDAExecutionProvider", "CPUExecutionProvider"]) == [
+        "CUDAExecutionProvider", "CPUExecutionProvider"]
+    assert models.providers(["AzureExecutionProvider", "CPUExecutionProvider"]) == ["CPUExecutionProvider"]
+
+
+def test_fixed_batch_models_are_fed_one_image_at_a_time(tmp_path):
+    build_classifier(tmp_path / "m", "single", batch=1)
+    cfg = load_config(write_config(tmp_path, tmp_path / "m", ["model:single"]))
+    verdicts = Engine(cfg.policy(), cfg).check_images([solid(9, 9, RED), solid(9, 9, BLUE), solid(9, 9, RED)])
+    assert [v.level for v in verdicts] == ["unsafe", "safe", "unsafe"]
+
+
+def test_a_model_that_cannot_run_fails_closed(tmp_path):
+    build_failing(tmp_path / "m")
+    cfg = load_config(write_config(tmp_path, tmp_path / "m", ["model:broken"]))
+    with pytest.raises(ProviderError) as info:
+        Engine(cfg.policy(), cfg).check_images([solid(20, 20, BLUE)])
+    assert info.value.provider == "local:broken" and "broken.onnx failed to run" in info.value.reason
+    open_policy = replace(cfg.policy(), fail_open=True)
+    verdict = Engine(open_policy, cfg).check_images([solid(20, 20, BLUE)])[0]
+    assert verdict.level == "safe" and verdict.evidence[0]["fail_open"] is True
+
+
+def test_missing_model_named_by_a_policy_fails_the_check(tmp_path):
+    cfg = load_config(write_config(tmp_path, tmp_path, ["model:absent"]))
+    with pytest.raises(ConfigError, match="model 'absent' not found"):
+        Engine(cfg.policy(), cfg).check_images([solid(4, 4, RED)])
+    cfg = load_config(write_config(tmp_path, tmp_path, ["nonsense"], name="other.yaml"))
+    with pytest.raises(ConfigError, match="policy 'tiny' .*image checker 'nonsense' not available"):
+        Engine(cfg.policy(), cfg).check_images([solid(4, 4, RED)])
+
+
+def test_sidecar_is_reread_when_it_changes(tmp_path):
+    build_classifier(tmp_path, "m")
+    cfg = _config(tmp_path)
+    assert models.find_model("m", cfg).thresholds == {"nsfw": 0.6}
+    data = json.loads((tmp_path / "m.json").read_text())
+    data["thresholds"] = {"nsfw": 0.9}
+    write_sidecar(tmp_path / "m.json", data)
+    stat = (tmp_path / "m.json").stat()
+    os.utime(tmp_path / "m.json", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert models.find_model("m", cfg).thresholds == {"nsfw": 0.9}
+    assert np.isclose(models.find_model("m", cfg).input.scale, 1 / 255)
