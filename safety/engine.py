@@ -107,17 +107,24 @@ class Engine:
         self.config = config or Config()
         self.mode = mode
         self.options = dict(options or {})
-        names = {"local": policy.text_checkers, "remote": policy.remote_text_checkers,
-                 "auto": policy.text_checkers + policy.remote_text_checkers}[mode]
-        missing = [n for n in names if n not in TEXT_CHECKER_FACTORIES]
+        missing = [n for n in self._names(policy.text_checkers, policy.remote_text_checkers)
+                   if n not in TEXT_CHECKER_FACTORIES]
         if missing:
             raise ConfigError(f"policy {policy.name!r} ({mode} mode): text checker(s) "
                               f"{', '.join(missing)} not available; available: "
                               f"{', '.join(TEXT_CHECKER_FACTORIES)}")
-        built = [TEXT_CHECKER_FACTORIES[n](self.config, self.options) for n in names]
-        self.text_checkers: list[TextChecker] = sorted(built, key=lambda c: c.cost)
-        remote = set(policy.remote_text_checkers) if mode != "local" else set()
-        self._remote_ids = {id(c) for n, c in zip(names, built) if n in remote}
+        self.text_checkers = self._build_text()  # eagerly: bad options fail at once
+
+    def _names(self, local: Sequence[str], remote: Sequence[str]) -> tuple[str, ...]:
+        return {"local": tuple(local), "remote": tuple(remote),
+                "auto": tuple(local) + tuple(remote)}[self.mode]
+
+    def _build_text(self) -> list[TextChecker]:
+        names = self._names(self.policy.text_checkers, self.policy.remote_text_checkers)
+        built = [(n, TEXT_CHECKER_FACTORIES[n](self.config, self.options)) for n in names]
+        remote = set(self.policy.remote_text_checkers) if self.mode != "local" else set()
+        self._remote_ids = {id(c) for n, c in built if n in remote}
+        return sorted((c for _, c in built), key=lambda c: c.cost)
 
     def check_text(self, text: object, *, user: str | None = None) -> Verdict:
         """One verdict for `text`. Raises ProviderError when a checker fails and the
@@ -149,16 +156,12 @@ class Engine:
                 return self._local_fallback(text, exc)
             if not self.policy.fail_open:
                 raise
-            return Verdict(provider=exc.provider,
-                           evidence=({"error": exc.reason, "code": exc.code,
-                                      "request_id": exc.request_id, "fail_open": True},))
+            return _failure(exc, fail_open=True)
 
     def _local_fallback(self, text: str, exc: ProviderError) -> Verdict:
         """Policy `remote_fallback_local`: the failure goes in the evidence and the local
         checkers decide (in auto mode they already ran, so their verdicts stand)."""
-        failed = Verdict(provider=exc.provider, evidence=({
-            "error": exc.reason, "code": exc.code, "request_id": exc.request_id,
-            "fallback": "local"},))
+        failed = _failure(exc, fallback="local")
         if self.mode == "auto":
             return failed
         local = sorted((TEXT_CHECKER_FACTORIES[n](self.config, self.options)
@@ -179,9 +182,8 @@ class Engine:
     @cached_property
     def image_checkers(self) -> list[ImageChecker]:
         """Built on first use, so a text check never loads an image model."""
-        names = {"local": self.policy.image_checkers, "remote": self.policy.remote_image_checkers,
-                 "auto": self.policy.image_checkers + self.policy.remote_image_checkers}[self.mode]
-        built = self._build_images(names)
+        built = self._build_images(self._names(self.policy.image_checkers,
+                                               self.policy.remote_image_checkers))
         remote = set(self.policy.remote_image_checkers) if self.mode != "local" else set()
         self._remote_image_ids = {id(c) for n, c in built if n in remote}
         return sorted((c for _, c in built), key=lambda c: c.cost)
@@ -232,19 +234,19 @@ class Engine:
                 return self._images_local_fallback(images, exc)
             if not self.policy.fail_open:
                 raise
-            failed = Verdict(provider=exc.provider, evidence=({
-                "error": exc.reason, "code": exc.code, "request_id": exc.request_id,
-                "fail_open": True},))
-            return [failed] * len(images)
+            return [_failure(exc, fail_open=True)] * len(images)
 
     def _images_local_fallback(self, images: list[np.ndarray], exc: ProviderError) -> list[Verdict]:
         """As `_local_fallback` for text: the failure is recorded, local checkers decide."""
-        failed = Verdict(provider=exc.provider, evidence=({
-            "error": exc.reason, "code": exc.code, "request_id": exc.request_id,
-            "fallback": "local"},))
+        failed = _failure(exc, fallback="local")
         if self.mode == "auto":
             return [failed] * len(images)
         local = sorted((c for _, c in self._build_images(self.policy.image_checkers)),
                        key=lambda c: c.cost)
         return [combine([failed, *r]) for r in self._image_cascade(local, images)]
 
+
+def _failure(exc: ProviderError, **how: Any) -> Verdict:
+    """The evidence of a provider failure the policy let pass (fail_open) or hand over."""
+    return Verdict(provider=exc.provider, evidence=({
+        "error": exc.reason, "code": exc.code, "request_id": exc.request_id, **how},))

@@ -11,14 +11,10 @@ Credentials file (YAML or JSON), one section per provider, beside the `aliyun` o
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Mapping
-from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
+from ..credentials import read_section
 from ..errors import ConfigError
 
 ENV_BY_SECTION = {"dashscope": "DASHSCOPE_API_KEY", "openai": "OPENAI_API_KEY"}
@@ -51,26 +47,9 @@ def missing_key_message(url: str, config_source: str) -> str:
 
 
 def _from_file(path: str, section: str) -> str:
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read credentials file: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: credentials file is not UTF-8") from None
-    is_json = path.lower().endswith(".json")
-    try:
-        data = json.loads(text) if is_json else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError):  # their messages may quote the file: keep them out
-        raise ConfigError(f"{path}: credentials file is not valid {'JSON' if is_json else 'YAML'}") from None
-    body = data.get(section) if isinstance(data, Mapping) else None
-    if body is None:
+    values = read_section(path, section, ("api_key",))
+    if values is None:
         return ""
-    if not isinstance(body, Mapping):
-        raise ConfigError(f"{path}: {section}: expected a mapping with api_key")
-    unknown = [str(k) for k in body if k != "api_key"]
-    if unknown:
-        raise ConfigError(f"{path}: {section}.{unknown[0]}: unknown key (known keys: api_key)")
-    value = body.get("api_key")
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{path}: {section}.api_key: expected a non-empty string")
-    return value.strip()
+    if "api_key" not in values:
+        raise ConfigError(f"{path}: {section}.api_key: missing")
+    return values["api_key"]

@@ -11,14 +11,10 @@ Credentials file (YAML or JSON), one section per provider:
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import yaml
-
+from ..credentials import read_section
 from ..errors import ConfigError
 
 ENV_ID = "ALIBABA_CLOUD_ACCESS_KEY_ID"
@@ -52,34 +48,14 @@ def _from_env() -> AliyunCredentials | None:
 
 
 def _from_file(path: str) -> AliyunCredentials:
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read credentials file: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: credentials file is not UTF-8") from None
-    try:
-        data = json.loads(text) if path.lower().endswith(".json") else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError):
-        raise ConfigError(f"{path}: credentials file is not valid "
-                          f"{'JSON' if path.lower().endswith('.json') else 'YAML'}") from None
-    section = data.get(SECTION) if isinstance(data, Mapping) else None
-    if not isinstance(section, Mapping):
+    values = read_section(path, SECTION, _KEYS)
+    if values is None:
         raise ConfigError(f"{path}: no '{SECTION}' mapping with access_key_id and access_key_secret")
-    unknown = [str(k) for k in section if k not in _KEYS]
-    if unknown:
-        raise ConfigError(f"{path}: {SECTION}.{unknown[0]}: unknown key (known keys: {', '.join(_KEYS)})")
-    values: dict[str, str | None] = {}
-    for key in _KEYS:
-        value = section.get(key)
-        if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise ConfigError(f"{path}: {SECTION}.{key}: expected a non-empty string")
-        values[key] = value.strip() if isinstance(value, str) else None
     for key in _KEYS[:2]:
-        if not values[key]:
+        if key not in values:
             raise ConfigError(f"{path}: {SECTION}.{key}: missing")
-    return AliyunCredentials(values["access_key_id"], values["access_key_secret"],  # type: ignore[arg-type]
-                             values["security_token"], source=path)
+    return AliyunCredentials(values["access_key_id"], values["access_key_secret"],
+                             values.get("security_token"), source=path)
 
 
 def load_credentials(credentials_file: str | None, config_source: str) -> AliyunCredentials:
