@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..safety import models
+from ..safety.image.decode import IMAGE_SUFFIXES
 
 try:  # ComfyUI >= 2024-08 (graph execution); absent outside ComfyUI
     from comfy_execution.graph import ExecutionBlocker
@@ -39,7 +40,6 @@ def user_directory() -> str | None:
 # images: folders, saving, progress and tensors -------------------------------------------
 
 MODEL_FOLDER = "content_safety"
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".jfif", ".mpo")
 
 
 def _register_model_folder() -> None:

@@ -3,9 +3,9 @@ a verdict into the node's reaction (`raise`, `substitute`, `block`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from ..safety import Config, ContentSafetyError, Engine, Verdict, cached_config
 from ..safety.config import config_path
@@ -16,6 +16,7 @@ from .comfy import ExecutionBlocker, lexicon_dirs, user_directory
 CHECK_MODES = ("local", "remote", "auto")
 ON_UNSAFE = ("raise", "substitute", "block")
 CATEGORY = "content_safety"
+T = TypeVar("T")
 
 
 def config() -> Config:
@@ -43,7 +44,7 @@ def config_fingerprint() -> str:
 
 def common_inputs() -> dict[str, tuple[Any, dict[str, Any]]]:
     """Widgets of every check node (the anchor's names, so workflows port over)."""
-    cfg = _config_or_default()
+    cfg = config_or_default()
     return {
         "enable_safe_check": ("BOOLEAN", {
             "default": True,
@@ -62,7 +63,7 @@ def common_inputs() -> dict[str, tuple[Any, dict[str, Any]]]:
     }
 
 
-def _config_or_default() -> Config:
+def config_or_default() -> Config:
     """Widget lists must load even when the config file is broken; the run then fails."""
     try:
         return config()
@@ -73,7 +74,7 @@ def _config_or_default() -> Config:
 def remote_inputs(kind: str) -> dict[str, tuple[Any, dict[str, Any]]]:
     """Optional widgets of the Aliyun anchor (`kind` is "text" or "image"); optional so
     workflows saved before they existed still load, and then the config's defaults apply."""
-    cfg = _config_or_default().aliyun
+    cfg = config_or_default().aliyun
     if kind == "text":
         services, default = TEXT_SERVICES, cfg.text_service
         what = "Alibaba Cloud Green text service for check_mode remote/auto; 'classic:' picks " \
@@ -105,7 +106,7 @@ def engine(policy: str, check_mode: str, options: Mapping[str, Any] | None = Non
     return Engine(cfg.policy(policy), cfg, mode=check_mode, options=options)
 
 
-def run_check(check, *, stage: str, node_id: str) -> Verdict:
+def run_check(check: Callable[[], T], *, stage: str, node_id: str) -> T:
     """Run `check()`; a failed check (provider, config, input) fails closed as the JSON error."""
     try:
         return check()
@@ -117,15 +118,21 @@ def skipped_verdict() -> Verdict:
     return Verdict(provider="disabled", evidence=({"note": "enable_safe_check is off"},))
 
 
-def text_outputs(text: str, verdict: Verdict, *, on_unsafe: str, replacement: str, stage: str,
-                 node_id: str) -> dict[str, Any]:
-    """The (text, is_safe, verdict_json) result of a text node, acting on an unsafe verdict.
-    `block` blocks only the text: is_safe and the verdict still flow for reporting."""
+def check_text_node(text: str, enabled: bool, build: Callable[[], Engine], *, on_unsafe: str,
+                    replacement: str, stage: str, node_id: str) -> dict[str, Any]:
+    """A text node's run: the (text, is_safe, verdict_json) result, acting on an unsafe
+    verdict. `block` blocks only the text: is_safe and the verdict still flow for reporting."""
+    if not enabled:
+        verdict = skipped_verdict()
+        return {"ui": ui([verdict]), "result": (text, True, verdict.to_json())}
+    eng = run_check(build, stage=stage, node_id=node_id)
+    verdict = run_check(lambda: eng.check_text(text), stage=stage, node_id=node_id)
     out: Any = text
     if verdict.blocked:
         if on_unsafe == "raise":
             raise ContentSafetyError.from_verdict(verdict, stage=stage, node_id=node_id)
-        out = replacement if on_unsafe == "substitute" else ExecutionBlocker(None)
+        out = (replacement or eng.policy.replacement_text) if on_unsafe == "substitute" \
+            else ExecutionBlocker(None)
     return {"ui": ui([verdict]), "result": (out, verdict.is_safe, verdict.to_json())}
 
 

@@ -71,7 +71,7 @@ class ContentSafetyImageCheck:
         if not enable_safe_check:
             verdict = skipped_verdict()
             return {"ui": ui([verdict]), "result": (images, True, verdict.to_json())}
-        settings = config().image
+        settings = run_check(config, stage=STAGE, node_id=unique_id).image  # a broken file: JSON error
         censor_all = on_unsafe == "substitute" and settings.substitute != "placeholder" and stride == 1
         indices = sample(len(images), stride)
         eng = image_engine(policy, check_mode, stage=STAGE, node_id=unique_id,

@@ -82,7 +82,7 @@ class ContentSafetyLoadImage:
     def load(self, image: str, enable_safe_check: bool, check_mode: str, policy: str, on_unsafe: str,
              unique_id: str = "", remote_content_safe_service: str | None = None,
              remote_confidence_threshold: float | None = None) -> dict[str, Any]:
-        settings = config().image
+        settings = run_check(config, stage=STAGE, node_id=unique_id).image  # a broken file: JSON error
         path = annotated_filepath(image)
         decoded = run_check(lambda: decode_image(path, settings, name=image), stage=STAGE, node_id=unique_id)
         size = decoded[0].rgb.shape

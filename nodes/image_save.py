@@ -105,7 +105,7 @@ class ContentSafetySaveImage:
         verdicts = check_batch(arrays, enable_safe_check, policy, check_mode, stage=STAGE,
                                node_id=unique_id, service=remote_content_safe_service,
                                threshold=remote_confidence_threshold)
-        cfg = config()
+        cfg = run_check(config, stage=STAGE, node_id=unique_id)  # a broken file: JSON error
         settings = cfg.image
         unsafe = [i for i, v in enumerate(verdicts) if v.blocked]
         self._quarantine(cfg, arrays, verdicts, unsafe, unique_id)
@@ -115,8 +115,8 @@ class ContentSafetySaveImage:
             raise ContentSafetyError.from_verdict(flagged, stage=STAGE, node_id=unique_id)
         written: list[np.ndarray | None] = []
         actions: list[str] = []
-        for i, (array, verdict) in enumerate(zip(arrays, verdicts)):
-            if i not in unsafe:
+        for array, verdict in zip(arrays, verdicts):
+            if not verdict.blocked:
                 written.append(array)
                 actions.append("saved")
             elif on_unsafe == "substitute":

@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..safety import ConfigError, Engine
-from ..safety.llm.settings import JUDGE_FORMATS, LLM_MODES, LLMSettings
-from .common import (CATEGORY, common_inputs, config, config_fingerprint, run_check,
-                     skipped_verdict, text_outputs, ui)
+from ..safety import Engine
+from ..safety.llm.settings import JUDGE_FORMATS, LLM_MODES
+from .common import CATEGORY, check_text_node, common_inputs, config, config_fingerprint, config_or_default
 
 STAGE = "llm"
 
@@ -19,14 +18,6 @@ def _engine(policy: str, options: dict[str, Any]) -> Engine:
     cfg = config()
     return Engine(replace(cfg.policy(policy), text_checkers=("llm",)), cfg, mode="local",
                   options={"llm": options})
-
-
-def _defaults() -> LLMSettings:
-    """Widget defaults must load even when the config file is broken; the run then fails."""
-    try:
-        return config().llm
-    except ConfigError:
-        return LLMSettings()
 
 
 class ContentSafetyLLMJudge:
@@ -44,7 +35,7 @@ class ContentSafetyLLMJudge:
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
-        llm = _defaults()
+        llm = config_or_default().llm
         common = {k: v for k, v in common_inputs().items() if k != "check_mode"}
         return {
             "required": {
@@ -107,15 +98,11 @@ class ContentSafetyLLMJudge:
               keep_alive: str, timeout: float, local_system_prompt: str = "",
               remote_system_prompt: str = "", replacement_text: str = "",
               unique_id: str = "") -> dict[str, Any]:
-        if not enable_safe_check:
-            verdict = skipped_verdict()
-            return {"ui": ui([verdict]), "result": (text, True, verdict.to_json())}
         options = {"llm_mode": llm_mode, "model": model, "remote_model": remote_model,
                    "judge_format": judge_format, "temperature": temperature, "seed": seed,
                    "keep_alive": keep_alive, "timeout": timeout,
                    "local_system_prompt": local_system_prompt,
                    "remote_system_prompt": remote_system_prompt}
-        eng = run_check(lambda: _engine(policy, options), stage=STAGE, node_id=unique_id)
-        verdict = run_check(lambda: eng.check_text(text), stage=STAGE, node_id=unique_id)
-        return text_outputs(text, verdict, on_unsafe=on_unsafe, stage=STAGE, node_id=unique_id,
-                            replacement=replacement_text or eng.policy.replacement_text)
+        return check_text_node(text, enable_safe_check, lambda: _engine(policy, options),
+                               on_unsafe=on_unsafe, replacement=replacement_text, stage=STAGE,
+                               node_id=unique_id)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import (CATEGORY, common_inputs, config_fingerprint, engine, remote_inputs,
-                     remote_options, run_check, skipped_verdict, text_outputs, ui)
+from .common import (CATEGORY, check_text_node, common_inputs, config_fingerprint, engine, remote_inputs,
+                     remote_options)
 
 
 class ContentSafetyTextCheck:
@@ -44,11 +44,7 @@ class ContentSafetyTextCheck:
               on_unsafe: str, replacement_text: str = "", unique_id: str = "",
               remote_content_safe_service: str | None = None,
               remote_confidence_threshold: float | None = None) -> dict[str, Any]:
-        if not enable_safe_check:
-            verdict = skipped_verdict()
-            return {"ui": ui([verdict]), "result": (text, True, verdict.to_json())}
         options = remote_options(remote_content_safe_service, remote_confidence_threshold)
-        eng = run_check(lambda: engine(policy, check_mode, options), stage="text", node_id=unique_id)
-        verdict = run_check(lambda: eng.check_text(text), stage="text", node_id=unique_id)
-        return text_outputs(text, verdict, on_unsafe=on_unsafe, stage="text", node_id=unique_id,
-                            replacement=replacement_text or eng.policy.replacement_text)
+        return check_text_node(text, enable_safe_check, lambda: engine(policy, check_mode, options),
+                               on_unsafe=on_unsafe, replacement=replacement_text, stage="text",
+                               node_id=unique_id)

@@ -102,7 +102,7 @@ def nudenet_onnx() -> Path:
 
 def find_model(name: str, config: Config) -> ModelSpec:
     """Resolve a model name to its validated spec; errors name the files looked at."""
-    if not _NAME.match(name) or ".." in name.split("/"):
+    if not _NAME.match(name):  # every part starts with a letter or digit: no "..", no "/abs"
         raise ConfigError(f"model name {name!r}: use letters, digits, '.', '_', '-' and '/' "
                           f"(a path below a models folder, without .onnx)")
     dirs = search_dirs(config)
@@ -121,21 +121,22 @@ def find_model(name: str, config: Config) -> ModelSpec:
     raise ConfigError(f"model {name!r} not found: looked for {name}.onnx in {looked}")
 
 
-_spec_cache: dict[tuple[str, str, int, int], ModelSpec] = {}
+_spec_cache: dict[tuple[str, str, str], tuple[tuple[int, int], ModelSpec]] = {}
 _spec_lock = threading.Lock()
 
 
 def load_spec(name: str, onnx: Path, sidecar: Path) -> ModelSpec:
-    """Parse a sidecar once per change of the file."""
+    """Parse a sidecar once per change of the file (one entry per model: edits replace it)."""
     try:
         stat = sidecar.stat()
     except OSError as exc:
         raise ConfigError(f"{sidecar}: cannot read model sidecar: {exc.strerror}") from None
-    key = (name, str(onnx), stat.st_mtime_ns, stat.st_size)
+    key, version = (name, str(onnx), str(sidecar)), (stat.st_mtime_ns, stat.st_size)
     with _spec_lock:
-        if key not in _spec_cache:
-            _spec_cache[key] = parse_sidecar(name, onnx, sidecar, _read_json(sidecar))
-        return _spec_cache[key]
+        cached = _spec_cache.get(key)
+        if cached is None or cached[0] != version:
+            cached = _spec_cache[key] = (version, parse_sidecar(name, onnx, sidecar, _read_json(sidecar)))
+        return cached[1]
 
 
 def _read_json(path: Path) -> Any:
@@ -241,12 +242,20 @@ def providers(available: Iterable[str] | None = None) -> list[str]:
     return [p for p in ("CUDAExecutionProvider", "CPUExecutionProvider") if p in offered]
 
 
-_sessions: dict[str, tuple[tuple[int, int], ort.InferenceSession]] = {}
+def error_detail(exc: BaseException) -> str:
+    """The first line of a library's error, at most 300 characters (onnxruntime's go on
+    for pages)."""
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else type(exc).__name__
+
+
+_sessions: dict[str, tuple[tuple[int, int], ort.InferenceSession, ModelSpec]] = {}
 _session_lock = threading.Lock()
 
 
 def session(spec: ModelSpec) -> ort.InferenceSession:
-    """The process-wide session of a model file (reloaded when the file changes).
+    """The process-wide session of a model file (reloaded when the file changes), checked
+    against the sidecar it is used with (again when the sidecar changes).
     `InferenceSession.run` is thread-safe, so all nodes and threads share it."""
     try:
         stat = spec.path.stat()
@@ -256,23 +265,26 @@ def session(spec: ModelSpec) -> ort.InferenceSession:
     key = str(spec.path)
     with _session_lock:
         cached = _sessions.get(key)
-        if cached is None or cached[0] != version:
+        if cached is not None and cached[0] == version:
+            if cached[2] == spec:
+                return cached[1]
+            sess = cached[1]
+        elif stat.st_size == 0:
+            raise ConfigError(f"{spec.path}: model file is empty")
+        else:
             sess = _create(spec)
-            _check_io(spec, sess)
-            _sessions[key] = (version, sess)
-        return _sessions[key][1]
+        _check_io(spec, sess)
+        _sessions[key] = (version, sess, spec)
+        return sess
 
 
 def _create(spec: ModelSpec) -> ort.InferenceSession:
-    if spec.path.stat().st_size == 0:
-        raise ConfigError(f"{spec.path}: model file is empty")
     options = ort.SessionOptions()
     options.log_severity_level = 4  # run failures come back as ProviderError, not as log spam
     try:
         return ort.InferenceSession(str(spec.path), options, providers=providers())
     except Exception as exc:  # onnxruntime raises its own exception types
-        first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-        raise ConfigError(f"{spec.path}: not a loadable ONNX model: {first}") from None
+        raise ConfigError(f"{spec.path}: not a loadable ONNX model: {error_detail(exc)}") from None
 
 
 def _check_io(spec: ModelSpec, sess: ort.InferenceSession) -> None:

@@ -24,12 +24,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
 Responder = Callable[[str, list[dict[str, Any]], dict[str, Any]], str]
@@ -51,6 +52,27 @@ def brain(model: str, messages: list[dict[str, Any]], body: dict[str, Any]) -> s
     verdict = {"level": "unsafe" if bad else "safe", "categories": ["violence"] if bad else [],
                "reason": "threat of violence" if bad else "harmless"}
     return "```json\n" + json.dumps(verdict) + "\n```"
+
+
+@pytest.fixture(autouse=True)
+def fresh_llm_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No keys or servers from the environment, an empty reply cache, no remembered probes:
+    every test of a module that imports this fixture starts clean."""
+    from content_safety_guard.safety.llm import route
+    from content_safety_guard.safety.llm.judge import CACHE
+
+    for var in ("OLLAMA_HOST", "DASHSCOPE_API_KEY", "OPENAI_API_KEY", "COMFY_CONTENT_SAFETY_CONFIG"):
+        monkeypatch.delenv(var, raising=False)
+    CACHE.clear()
+    route.forget_probes()
+
+
+def judge(cfg: Any, text: str, policy: str = "normal", **options: Any) -> Any:
+    """The policy with the LLM judge as its only text checker, as the node runs it."""
+    from content_safety_guard.safety import Engine
+
+    return Engine(replace(cfg.policy(policy), text_checkers=("llm",)), cfg,
+                  options={"llm": options}).check_text(text)
 
 
 def run_node(text: str, on_unsafe: str = "raise", **widgets: Any) -> dict[str, Any]:

@@ -66,6 +66,13 @@ def test_environment_wins_over_the_file(monkeypatch, tmp_path):
     assert SECRET not in repr(creds)
 
 
+def test_environment_values_are_stripped(monkeypatch):
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIenv\n")  # as mounted from a file
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", f" {SECRET}\n")
+    monkeypatch.setenv("ALIBABA_CLOUD_SECURITY_TOKEN", "tok-env\n")
+    assert load_credentials(None, "cfg.yaml").secrets() == ("LTAIenv", SECRET, "tok-env")
+
+
 def test_half_set_environment_names_the_missing_variable(monkeypatch, no_env):
     monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIenv")
     with pytest.raises(ConfigError, match="ALIBABA_CLOUD_ACCESS_KEY_SECRET is not set"):

@@ -97,6 +97,14 @@ def test_oss_signature_errors_keep_the_upload_token_out_of_logs(green, aliyun_en
         assert token not in caplog.text and token not in str(err.value)
 
 
+def test_a_token_naming_an_unusable_bucket_is_a_provider_error(green, aliyun_env):
+    green.oss.bucket = "Not_A_Bucket!"  # oss2 refuses the name before any request
+    with pytest.raises(ProviderError) as err:
+        run(config_for(green), [RED])
+    assert err.value.code == "MalformedResponse" and "bucket_name is invalid" in err.value.reason
+    assert green.oss.puts == 0 and "ImageModeration" not in green.actions
+
+
 def test_retry_after_throttling_does_not_upload_again(green, aliyun_env):
     green.inject("code_588", action="ImageModeration")
     assert run(config_for(green), [RED])[0].level == "unsafe"

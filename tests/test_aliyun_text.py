@@ -11,12 +11,13 @@ import yaml
 
 from content_safety_guard.nodes.common import remote_inputs, remote_options
 from content_safety_guard.nodes.text_check import ContentSafetyTextCheck
-from content_safety_guard.safety import ContentSafetyError, Engine, Verdict
+from content_safety_guard.safety import ContentSafetyError, Engine
 from content_safety_guard.safety.engine import register_text_checker
+from content_safety_guard.safety.errors import InputError
 from content_safety_guard.safety.remote.checkers import split_text
 from content_safety_guard.safety.remote.labels import category_of
 from content_safety_guard.safety.remote.services import TEXT_SERVICES
-from emulator.helpers import config_for
+from emulator.helpers import LocalRule, config_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -65,7 +66,7 @@ def test_confidence_threshold_decides_which_labels_count(green, aliyun_env):
     assert set(high.scores) == {"sexual"}
     gamble = next(e for e in high.evidence if e.get("label") == "contraband_gambling")
     assert gamble["counted"] is False and gamble["confidence"] == 75.0
-    with pytest.raises(Exception, match="remote_confidence_threshold"):
+    with pytest.raises(InputError, match="remote_confidence_threshold must be a number from 0 to 100"):
         remote(cfg, remote_confidence_threshold=150)
 
 
@@ -125,8 +126,6 @@ def test_empty_text_makes_no_call(green, aliyun_env):
 
 
 def test_over_the_remote_length_cap_is_an_input_error(green, aliyun_env):
-    from content_safety_guard.safety.errors import InputError
-
     with pytest.raises(InputError, match="aliyun.max_text_chars"):
         remote(config_for(green, max_text_chars=100)).check_text("x" * 101)
 
@@ -152,17 +151,7 @@ def test_label_map(label, category):
 
 # --- check_mode=auto -------------------------------------------------------------------
 
-class _LocalRule:
-    """A cost-0 local checker for these tests: flags the word 'localbad' as violence."""
-
-    provider = "local:test"
-    cost = 0
-
-    def check_text(self, text, policy) -> Verdict:
-        return policy.judge({"violence": 1.0} if "localbad" in text else {}, provider=self.provider)
-
-
-register_text_checker("test_local", lambda config, options: _LocalRule())
+register_text_checker("test_local", lambda config, options: LocalRule())
 
 
 def _auto_config(green, auto_remote="open"):

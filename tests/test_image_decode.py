@@ -164,12 +164,17 @@ def test_animated_files_yield_every_frame(tmp_path, suffix):
 
 
 def test_exif_orientation_is_applied(tmp_path):
-    image = Image.new("RGB", (40, 20), "white")
+    image = Image.new("RGB", (40, 20), "blue")
+    image.paste((255, 0, 0), (0, 0, 20, 20))  # left half red
     exif = Image.Exif()
-    exif[0x0112] = 6  # rotate 90 degrees to display
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to display: the left half goes on top
     path = tmp_path / "rotated.jpg"
-    image.save(path, exif=exif)
-    assert decode_image(path, SETTINGS)[0].rgb.shape == (40, 20, 3)
+    image.save(path, exif=exif, quality=95)
+    rgb = decode_image(path, SETTINGS)[0].rgb.astype(int)
+    assert rgb.shape == (40, 20, 3)
+    assert np.abs(rgb[5, 10] - [255, 0, 0]).max() < 12 and np.abs(rgb[35, 10] - [0, 0, 255]).max() < 12
+    image.save(path, quality=95)  # no orientation: as stored
+    assert decode_image(path, SETTINGS)[0].rgb.shape == (20, 40, 3)
 
 
 def test_bytes_are_accepted_and_named_in_errors():

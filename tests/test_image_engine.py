@@ -10,11 +10,14 @@ from content_safety_guard.safety import InputError, ProviderError, Verdict, load
 from content_safety_guard.safety import engine as engine_module
 from content_safety_guard.safety.engine import Engine
 from content_safety_guard.safety.image.censor import censor, flagged_boxes
+from content_safety_guard.safety.image.checker import MAX_EVIDENCE as MAX_DETECTIONS
+from content_safety_guard.safety.image.checker import ModelImageChecker
 from content_safety_guard.safety.image.frames import (
     MAX_EVIDENCE,
     combine_frames,
     sample,
 )
+from content_safety_guard.safety.image.nudenet import Detection
 from content_safety_guard.safety.image.placeholder import BUILTIN, placeholder
 from content_safety_guard.safety.image.settings import ImageSettings
 from content_safety_guard.safety.image.substitute import substitute
@@ -176,6 +179,18 @@ def test_flagged_boxes_need_a_box_for_every_flagged_category():
     assert flagged_boxes(_flagged(weak)) is None
 
 
+def test_many_unflagged_detections_do_not_push_flagged_boxes_out_of_the_evidence(tmp_path, model_dir):
+    cfg = load_config(write_config(tmp_path, model_dir, ["model:tiny_det"]))
+    checker = ModelImageChecker.named("tiny_det", cfg)
+    faces = [Detection("BLUE", 0.9, (i, i, 4, 4)) for i in range(MAX_DETECTIONS + 8)]
+    scores, evidence = checker._from_detections([*faces, Detection("RED_EXPOSED", 0.7, (50, 60, 10, 10))])
+    assert len(evidence) == MAX_DETECTIONS and evidence[0]["label"] == "RED_EXPOSED"
+    assert [e["label"] for e in evidence[1:]] == ["BLUE"] * (MAX_DETECTIONS - 1)
+    assert [e["box"][0] for e in evidence[1:4]] == [0, 1, 2]  # the rest keep the detector's order
+    verdict = cfg.policy().judge(scores, provider=checker.provider, evidence=evidence)
+    assert verdict.level == "unsafe" and flagged_boxes(verdict) == [(50, 60, 10, 10)]
+
+
 def test_substitute_censors_when_asked_and_boxes_exist_else_places_the_placeholder():
     image = solid(64, 64, GREY)
     image[20:40, 20:40] = np.random.default_rng(2).integers(0, 256, (20, 20, 3))
@@ -208,3 +223,15 @@ def test_hf_classifier_variants_center_crop_nhwc_sigmoid(tmp_path):
     assert stretch[0] == 0.0 and crop[0] > 0.99  # stretched, the blue sides win; cropped, only red is left
     assert np.allclose(results["nhwc"], stretch)
     assert results["sig"][1] > 0.99 and results["sig"][2] == 0.0
+
+
+def test_every_flagged_box_stays_in_the_evidence_beyond_the_cap(tmp_path, model_dir):
+    """Censoring blurs the flagged boxes of the evidence: none may be cut by the cap."""
+    cfg = load_config(write_config(tmp_path, model_dir, ["model:tiny_det"]))
+    checker = ModelImageChecker.named("tiny_det", cfg)
+    exposed = [Detection("RED_EXPOSED", 0.7, (i, i, 4, 4)) for i in range(MAX_DETECTIONS + 5)]
+    faces = [Detection("BLUE", 0.9, (i, 0, 4, 4)) for i in range(10)]
+    scores, evidence = checker._from_detections([*faces, *exposed])
+    assert len(evidence) == MAX_DETECTIONS + 5
+    verdict = cfg.policy().judge(scores, provider=checker.provider, evidence=evidence)
+    assert sorted(flagged_boxes(verdict)) == sorted(d.box for d in exposed)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from content_safety_guard.nodes import comfy, image_check
+from content_safety_guard.nodes import image_check
 from content_safety_guard.nodes.comfy import ExecutionBlocker
 from content_safety_guard.nodes.image_check import ContentSafetyImageCheck
 from content_safety_guard.nodes.image_load import ContentSafetyLoadImage
@@ -311,6 +311,27 @@ def test_check_censors_only_flagged_frames_when_every_frame_was_checked(configur
     images = ContentSafetyImageCheck().check(clip, on_unsafe="substitute", stride=1, **COMMON)["result"][0]
     assert np.array_equal(images[[0, 2, 3]], clip[[0, 2, 3]])
     assert not np.array_equal(images[1], clip[1]) and np.array_equal(images[1][:4], clip[1][:4])
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_broken_config_file_is_the_json_error_in_every_image_node(dirs, tmp_path, monkeypatch, enabled):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("image:\n  substitute: smudge\n", encoding="utf-8")
+    monkeypatch.setenv(CONFIG_ENV, str(bad))
+    Image.fromarray(solid(8, 8, BLUE)).save(dirs["input"] / "ok.png")
+    args = {**COMMON, "enable_safe_check": enabled, "on_unsafe": "raise", "unique_id": "3"}
+    calls = [(lambda: ContentSafetySaveImage().save(as_image_batch(solid(8, 8, BLUE)), "ComfyUI", **args),
+              "image_save"),
+             (lambda: ContentSafetyLoadImage().load("ok.png", **args), "image_load")]
+    if enabled:  # a disabled check passes the batch through without reading the config
+        calls.append((lambda: ContentSafetyImageCheck().check(_clip(2, set()), **args), "image"))
+    for call, stage in calls:
+        with pytest.raises(ContentSafetyError) as info:
+            call()
+        error = _error(info)
+        assert (error["code"], error["stage"], error["node_id"]) == ("content_safe_check_error", stage, "3")
+        assert error["reason"].startswith(f"{bad}: image.substitute: must be one of")
+    assert _saved(dirs["output"]) == []
 
 
 def test_example_workflow_saves_through_the_save_node_with_valid_widgets():

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +18,13 @@ import yaml
 
 pytest.importorskip("llama_cpp", reason="llama-cpp-python[server] is not installed")
 
+import llm_servers
 from llm_servers import LlamaServer, gemma_gguf, llama_cpp_server, run_node
+from llm_servers import fresh_llm_state  # noqa: F401  (autouse: every test here starts clean)
 
-from content_safety_guard.safety import ConfigError, ContentSafetyError, Engine, ProviderError
+from content_safety_guard.safety import ConfigError, ContentSafetyError, ProviderError
 from content_safety_guard.safety.config import parse_config
 from content_safety_guard.safety.llm import route
-from content_safety_guard.safety.llm.judge import CACHE
 from content_safety_guard.safety.llm.parse import parse_reply
 
 CHAT = "/v1/chat/completions"
@@ -34,14 +34,6 @@ CHAT = "/v1/chat/completions"
 def llama(tmp_path_factory: pytest.TempPathFactory):
     with llama_cpp_server(gemma_gguf(), tmp_path_factory.mktemp("llama")) as server:
         yield server
-
-
-@pytest.fixture(autouse=True)
-def fresh(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("OLLAMA_HOST", "DASHSCOPE_API_KEY", "OPENAI_API_KEY", "COMFY_CONTENT_SAFETY_CONFIG"):
-        monkeypatch.delenv(var, raising=False)
-    CACHE.clear()
-    route.forget_probes()
 
 
 def llm_section(server: LlamaServer, **extra: Any) -> dict[str, Any]:
@@ -55,8 +47,8 @@ def config(server: LlamaServer, **extra: Any):
 
 
 def judge(cfg, text: str, policy: str = "review", **options: Any):
-    return Engine(replace(cfg.policy(policy), text_checkers=("llm",)), cfg,
-                  options={"llm": options}).check_text(text)
+    """Here a reply that is no verdict is flagged for review by default, not an error."""
+    return llm_servers.judge(cfg, text, policy, **options)
 
 
 def assert_no_silent_pass(verdict, fmt: str) -> None:

@@ -8,28 +8,20 @@ import os
 import stat
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from llm_servers import MODELS, VIOLENT, OllamaServer, OpenAIServer, brain, free_port, run_node, serving
+from llm_servers import MODELS, VIOLENT, OllamaServer, OpenAIServer, brain, free_port, judge, run_node, serving
+from llm_servers import fresh_llm_state  # noqa: F401  (autouse: every test here starts clean)
 
 from content_safety_guard.nodes.comfy import ExecutionBlocker
 from content_safety_guard.nodes.llm_judge import ContentSafetyLLMJudge
 from content_safety_guard.safety import ConfigError, ContentSafetyError, Engine, ProviderError
 from content_safety_guard.safety.config import parse_config
-from content_safety_guard.safety.llm import route
 from content_safety_guard.safety.llm.judge import CACHE
 from content_safety_guard.safety.llm.prompts import CONTRACT, VERDICT_SCHEMA
-
-@pytest.fixture(autouse=True)
-def fresh(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("OLLAMA_HOST", "DASHSCOPE_API_KEY", "OPENAI_API_KEY", "COMFY_CONTENT_SAFETY_CONFIG"):
-        monkeypatch.delenv(var, raising=False)
-    CACHE.clear()
-    route.forget_probes()
 
 
 @pytest.fixture
@@ -43,11 +35,6 @@ def config(url: str, policies: dict[str, Any] | None = None, **llm: Any):
     if policies:
         data["policies"] = policies
     return parse_config(data, "test-config.yaml")
-
-
-def judge(cfg, text: str, policy: str = "normal", **options: Any):
-    base = cfg.policy(policy)
-    return Engine(replace(base, text_checkers=("llm",)), cfg, options={"llm": options}).check_text(text)
 
 
 def test_chat_request_follows_the_ollama_api(ollama: OllamaServer) -> None:
@@ -298,6 +285,27 @@ def test_auto_goes_remote_when_the_model_or_the_server_is_missing(
     assert verdict.level == "unsafe"
 
 
+def test_auto_copes_with_a_model_size_that_is_no_number(
+        dashscope: OpenAIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _nvidia_smi(tmp_path, monkeypatch, "echo 100")
+    with serving(OllamaServer(brain, {"qwen2.5:3b": "about 2 GB"})) as server:  # type: ignore[dict-item]
+        verdict = judge(auto(server.url, dashscope.base_url), VIOLENT, model="qwen2.5:3b")
+    ev = verdict.evidence[0]  # an unknown size needs min_free_gpu_mb (0 here), not a crash
+    assert ev["llm_route"] == "local" and ev["route_reason"] == "auto: qwen2.5:3b fits: 100 MiB GPU memory free"
+
+
+def test_user_info_in_a_server_url_stays_out_of_errors_and_verdicts(
+        ollama: OllamaServer, dashscope: OpenAIServer) -> None:
+    with pytest.raises(ProviderError) as info:
+        judge(config(ollama.url.replace("http://", "http://judge:pa55-w0rd@")), "hello", model="mistral")
+    assert info.value.code == "model_not_found" and f"Ollama server at {ollama.url} " in info.value.reason
+    assert "pa55-w0rd" not in str(info.value)
+    down = f"http://judge:pa55-w0rd@127.0.0.1:{free_port()}"
+    verdict = judge(auto(down, dashscope.base_url, max_retries=0), VIOLENT)
+    assert verdict.evidence[0]["llm_route"] == "remote" and "unusable" in verdict.evidence[0]["route_reason"]
+    assert "pa55-w0rd" not in json.dumps(verdict.to_dict())
+
+
 def test_auto_probes_once_per_batch(ollama: OllamaServer, dashscope: OpenAIServer) -> None:
     cfg = auto(ollama.url, dashscope.base_url)
     for i in range(4):
@@ -317,8 +325,9 @@ def test_auto_without_local_server_or_key_says_both(monkeypatch: pytest.MonkeyPa
 def test_config_section_is_validated() -> None:
     with pytest.raises(ConfigError, match=r"test-config.yaml: llm.mdoel: unknown key"):
         parse_config({"llm": {"mdoel": "x"}}, "test-config.yaml")
-    with pytest.raises(ConfigError, match=r"llm.local_url: expected an http:// or https:// URL"):
-        parse_config({"llm": {"local_url": "localhost:11434"}}, "test-config.yaml")
+    for url in ("localhost:11434", "http://localhost:port", "http://[::1"):  # no raw ValueError later
+        with pytest.raises(ConfigError, match=r"llm.local_url: expected an http:// or https:// URL"):
+            parse_config({"llm": {"local_url": url}}, "test-config.yaml")
     with pytest.raises(ConfigError, match=r"llm.mode: must be one of local, remote, auto"):
         parse_config({"llm": {"mode": "cloud"}}, "test-config.yaml")
     with pytest.raises(ConfigError, match=r"llm.keep_alive: keep_alive must be"):

@@ -25,6 +25,7 @@ OUTPUTS = [
     ("qwen3guard", "<think>\nThe user asks...\n</think>\nSafety: Unsafe\nCategories: Unethical Acts",
      "unsafe", ("hate",), ("Unethical Acts",)),
     ("qwen3guard", "Safety: Unsafe", "unsafe", ("other",), ()),
+    ("qwen3guard", "Safety: Unsafe\nCategories:\nRefusal: No", "unsafe", ("other",), ()),  # not the next line
     ("llamaguard", "safe", "safe", (), ()),
     ("llamaguard", "\n\nunsafe\nS1", "unsafe", ("violence",), ("S1",)),
     ("llamaguard", "unsafe\nS4,S12", "unsafe", ("sexual", "minors"), ("S4", "S12")),

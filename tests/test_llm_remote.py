@@ -13,26 +13,18 @@ from typing import Any
 
 import pytest
 import yaml
-from llm_servers import VIOLENT, OpenAIServer, brain, run_node, serving
+from llm_servers import VIOLENT, OpenAIServer, brain, judge, run_node, serving
+from llm_servers import fresh_llm_state  # noqa: F401  (autouse: every test here starts clean)
 
 from content_safety_guard.nodes.llm_judge import ContentSafetyLLMJudge
-from content_safety_guard.safety import ConfigError, ContentSafetyError, Engine, ProviderError
+from content_safety_guard.safety import ConfigError, ContentSafetyError, ProviderError
 from content_safety_guard.safety.config import parse_config
-from content_safety_guard.safety.llm import http, route
+from content_safety_guard.safety.llm import http
 from content_safety_guard.safety.llm.credentials import api_key, section_for
-from content_safety_guard.safety.llm.judge import CACHE
 from content_safety_guard.safety.llm.prompts import VERDICT_SCHEMA
 
 KEY = "sk-remote-test-key-0123456789"
 CHAT = "/compatible-mode/v1/chat/completions"
-
-
-@pytest.fixture(autouse=True)
-def fresh(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("OLLAMA_HOST", "DASHSCOPE_API_KEY", "OPENAI_API_KEY", "COMFY_CONTENT_SAFETY_CONFIG"):
-        monkeypatch.delenv(var, raising=False)
-    CACHE.clear()
-    route.forget_probes()
 
 
 @pytest.fixture
@@ -44,11 +36,6 @@ def remote():
 def remote_config(server: OpenAIServer, **llm: Any):
     return parse_config({"llm": {"mode": "remote", "remote_url": server.base_url, "retry_backoff_s": 0,
                                  **llm}}, "test-config.yaml")
-
-
-def judge(cfg, text: str, policy: str = "normal", **options: Any):
-    return Engine(replace(cfg.policy(policy), text_checkers=("llm",)), cfg,
-                  options={"llm": options}).check_text(text)
 
 
 def test_remote_chat_completion_payload(remote: OpenAIServer, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,12 +79,28 @@ def test_dashscope_key_goes_only_to_alibaba_cloud(tmp_path: Path, monkeypatch: p
     monkeypatch.setenv("DASHSCOPE_API_KEY", "sk-dashscope")
     dashscope = "https://dashscope.aliyuncs.com/compatible-mode/v1"
     assert section_for(dashscope) == section_for("https://dashscope-intl.aliyuncs.com/v1") == "dashscope"
-    assert api_key(dashscope, None) == ("sk-dashscope", "DASHSCOPE_API_KEY")
-    assert api_key("https://api.example.com/v1", None) == ("", "")  # not sent elsewhere
+    assert api_key(dashscope, None) == "sk-dashscope"
+    assert api_key("https://api.example.com/v1", None) == ""  # not sent elsewhere
     monkeypatch.delenv("DASHSCOPE_API_KEY")
     creds = tmp_path / "c.json"
     creds.write_text(json.dumps({"dashscope": {"api_key": "sk-from-file"}}))
-    assert api_key(dashscope, str(creds)) == ("sk-from-file", f"{creds}: dashscope.api_key")
+    assert api_key(dashscope, str(creds)) == "sk-from-file"
+
+
+def test_a_key_no_header_can_carry_is_a_config_error_naming_its_source(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pasted = "sk-pasted\u2019quote-secret"  # http.client would fail on it with a UnicodeEncodeError
+    monkeypatch.setenv("OPENAI_API_KEY", pasted)
+    with pytest.raises(ConfigError) as info:
+        api_key("http://127.0.0.1:8080/v1", None)
+    assert str(info.value).startswith("OPENAI_API_KEY: the API key holds characters")
+    assert pasted not in str(info.value)
+    monkeypatch.delenv("OPENAI_API_KEY")
+    creds = tmp_path / "c.yaml"
+    creds.write_text(yaml.safe_dump({"dashscope": {"api_key": "sk-two words"}}))
+    with pytest.raises(ConfigError, match=f"{creds}: dashscope.api_key: the API key holds") as info:
+        api_key("https://dashscope.aliyuncs.com/v1", str(creds))
+    assert "sk-two words" not in str(info.value)
 
 
 def test_broken_credentials_file_does_not_quote_it(tmp_path: Path) -> None:

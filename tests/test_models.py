@@ -248,3 +248,21 @@ def test_sidecar_is_reread_when_it_changes(tmp_path):
     os.utime(tmp_path / "m.json", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     assert models.find_model("m", cfg).thresholds == {"nsfw": 0.9}
     assert np.isclose(models.find_model("m", cfg).input.scale, 1 / 255)
+    assert [k for k in models._spec_cache if k[2] == str(tmp_path / "m.json")] == [
+        ("m", str(tmp_path / "m.onnx"), str(tmp_path / "m.json"))]  # edits replace, not pile up
+
+
+def test_an_edited_sidecar_is_checked_against_the_cached_session(tmp_path):
+    """The model file did not change, so its session is reused, but a sidecar that no longer
+    fits it must still be refused (not zip 3 labels with 2 outputs)."""
+    build_classifier(tmp_path, "m")
+    cfg = _config(tmp_path)
+    first = models.session(models.find_model("m", cfg))
+    write_sidecar(tmp_path / "m.json", {**_sidecar(), "labels": ["a", "b", "c"], "categories": {}})
+    stat = (tmp_path / "m.json").stat()
+    os.utime(tmp_path / "m.json", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    with pytest.raises(ConfigError, match="labels: 3 labels need a classifier output"):
+        models.session(models.find_model("m", cfg))
+    write_sidecar(tmp_path / "m.json", _sidecar())
+    os.utime(tmp_path / "m.json", ns=(stat.st_atime_ns, stat.st_mtime_ns + 2 * 10**9))
+    assert models.session(models.find_model("m", cfg)) is first

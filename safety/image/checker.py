@@ -64,9 +64,8 @@ class ModelImageChecker:
                 else:
                     found = [self._from_probabilities(p) for p in model.classify(chunk)]
             except Exception as exc:  # onnxruntime and numpy raise many types; all mean "cannot run"
-                detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-                raise ProviderError(self.provider, f"model {self.spec.path} failed to run: {detail}",
-                                    code="model_run_failed") from None
+                raise ProviderError(self.provider, f"model {self.spec.path} failed to run: "
+                                    f"{models.error_detail(exc)}", code="model_run_failed") from None
             latency = (time.perf_counter() - began) * 1000 / len(chunk)
             verdicts += [policy.judge(scores, provider=self.provider, evidence=evidence, latency_ms=latency)
                          for scores, evidence in found]
@@ -86,14 +85,21 @@ class ModelImageChecker:
 
     def _from_detections(self, detections: list[Detection]) -> tuple[dict[str, float], list[Mapping[str, Any]]]:
         scores = self._base_scores()
-        evidence = []
-        for det in detections:
-            item = self._count(scores, det.label, det.score)
-            evidence.append({**item, "box": list(det.box)})
-        return scores, evidence[:MAX_EVIDENCE]
+        evidence = [{**self._count(scores, det.label, det.score), "box": list(det.box)} for det in detections]
+        return scores, _ranked(evidence, MAX_EVIDENCE)
 
     def _from_probabilities(self, probs: np.ndarray) -> tuple[dict[str, float], list[Mapping[str, Any]]]:
         scores = self._base_scores()
         evidence = [self._count(scores, label, float(p)) for label, p in zip(self.spec.labels, probs)]
-        evidence.sort(key=lambda e: (not (e["category"] and e["score"] >= e["threshold"]), -e["score"]))
-        return scores, evidence[:TOP_LABELS]
+        return scores, _ranked(evidence, TOP_LABELS)
+
+
+def _ranked(evidence: list[dict[str, Any]], limit: int) -> list[Mapping[str, Any]]:
+    """Every item that counts toward a category (censoring blurs exactly those boxes, so
+    none may be cut), then the others by score up to `limit` items in all."""
+    def counts(e: Mapping[str, Any]) -> bool:
+        return bool(e["category"]) and e["score"] >= e["threshold"]
+
+    evidence.sort(key=lambda e: (not counts(e), -e["score"]))
+    flagged = sum(map(counts, evidence))
+    return evidence[:max(limit, flagged)]

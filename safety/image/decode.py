@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from ..errors import InputError
 from .settings import ImageSettings
@@ -71,8 +71,7 @@ class OpenedImage:
                 if index >= self.n_frames:
                     return
                 frame.load()
-                upright = ImageOps.exif_transpose(frame)
-                rgb, alpha = to_rgb(upright)
+                rgb, alpha = to_rgb(_upright(frame))
                 yield Frame(index, rgb, alpha)
         except _DECODE_ERRORS as exc:
             raise InputError(f"{self.name}: truncated or corrupt {self.format} data "
@@ -86,6 +85,14 @@ class OpenedImage:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _upright(frame: Image.Image) -> Image.Image:
+    """The frame turned as its EXIF orientation says; without one the frame itself
+    (exif_transpose would copy every pixel for nothing)."""
+    if frame.getexif().get(ExifTags.Base.Orientation, 1) == 1:
+        return frame
+    return ImageOps.exif_transpose(frame)
 
 
 def _reason(exc: BaseException) -> str:

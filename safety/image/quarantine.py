@@ -7,7 +7,6 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -19,13 +18,17 @@ from ..verdict import Verdict
 def check_outside(quarantine_dir: str, public_dir: str, source: str) -> None:
     """The quarantine must not sit in (or contain) the output folder ComfyUI serves."""
     q, p = os.path.realpath(quarantine_dir), os.path.realpath(public_dir)
-    if os.path.commonpath([q, p]) in (q, p):
+    try:
+        common = os.path.commonpath([q, p])
+    except ValueError:  # on different drives (Windows): they cannot overlap
+        return
+    if common in (q, p):
         raise ConfigError(f"{source}: image.quarantine_dir {quarantine_dir} overlaps the output "
                           f"folder {public_dir}; unsafe originals must be kept outside it")
 
 
 def quarantine(directory: str, image: np.ndarray, verdict: Verdict, *, stage: str,
-               node_id: str = "", index: int = 0, extra: dict[str, Any] | None = None) -> Path:
+               node_id: str = "", index: int = 0) -> Path:
     """Write the original as PNG and the verdict beside it as JSON; returns the PNG path."""
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
@@ -34,6 +37,6 @@ def quarantine(directory: str, image: np.ndarray, verdict: Verdict, *, stage: st
     target = folder / f"{stem}.png"
     Image.fromarray(image).save(target, compress_level=4)
     record = {"file": target.name, "stage": stage, "node_id": node_id, "index": index,
-              "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "verdict": verdict.to_dict(), **(extra or {})}
+              "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "verdict": verdict.to_dict()}
     (folder / f"{stem}.json").write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
     return target

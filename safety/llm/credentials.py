@@ -12,12 +12,14 @@ Credentials file (YAML or JSON), one section per provider, beside the `aliyun` o
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import urlsplit
 
 from ..credentials import read_section
 from ..errors import ConfigError
 
 ENV_BY_SECTION = {"dashscope": "DASHSCOPE_API_KEY", "openai": "OPENAI_API_KEY"}
+_HEADER_SAFE = re.compile(r"[!-~]+")
 
 
 def section_for(url: str) -> str:
@@ -26,18 +28,27 @@ def section_for(url: str) -> str:
     return "dashscope" if host == "aliyuncs.com" or host.endswith(".aliyuncs.com") else "openai"
 
 
-def api_key(url: str, credentials_file: str | None) -> tuple[str, str]:
-    """(key, where it came from) for the server at `url`; ("", "") when there is none."""
+def api_key(url: str, credentials_file: str | None) -> str:
+    """The key for the server at `url`; "" when there is none."""
     section = section_for(url)
     env = ENV_BY_SECTION[section]
     value = os.environ.get(env, "").strip()
     if value:
-        return value, env
+        return _sendable(value, env)
     if credentials_file:
         value = _from_file(credentials_file, section)
         if value:
-            return value, f"{credentials_file}: {section}.api_key"
-    return "", ""
+            return _sendable(value, f"{credentials_file}: {section}.api_key")
+    return ""
+
+
+def _sendable(key: str, where: str) -> str:
+    """A key goes into an HTTP header: anything else than printable ASCII without spaces (a
+    pasted typographic quote, a line break) would fail deep in http.client instead."""
+    if not _HEADER_SAFE.fullmatch(key):
+        raise ConfigError(f"{where}: the API key holds characters an HTTP header cannot carry "
+                          f"(spaces, line breaks or non-ASCII)")
+    return key
 
 
 def missing_key_message(url: str, config_source: str) -> str:

@@ -19,6 +19,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ..errors import ProviderError
+from ..remote.redact import Redactor
 
 log = logging.getLogger(__name__)
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -63,13 +64,6 @@ def session(base_url: str, retries: int, backoff_s: float) -> requests.Session:
         return _sessions[key]
 
 
-def redact(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
-
-
 def safe_url(url: str) -> str:
     """The URL without user info or query, for messages."""
     parts = urlsplit(url)
@@ -83,7 +77,6 @@ def call(sess: requests.Session, method: str, url: str, *, provider: str, timeou
          secrets: Iterable[str] = ()) -> Response:
     """One JSON request. Every failure becomes a ProviderError whose text names the server
     and the problem; secrets (API keys) are scrubbed from anything the server echoes."""
-    secrets = tuple(s for s in secrets if s)
     where = safe_url(url)
     start = time.perf_counter()
     try:
@@ -103,7 +96,7 @@ def call(sess: requests.Session, method: str, url: str, *, provider: str, timeou
     except ValueError:
         data = None
     if resp.status_code >= 400:
-        detail = redact(_error_message(data, resp.text), secrets)
+        detail = Redactor(tuple(secrets))(_error_message(data, resp.text))
         raise ProviderError(provider, f"{where} answered HTTP {resp.status_code}: {detail}",
                             code=f"http_{resp.status_code}", request_id=request_id)
     if data is None:

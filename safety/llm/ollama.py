@@ -6,7 +6,7 @@ from typing import Any
 
 from ..errors import ProviderError
 from .client import ChatReply, ChatRequest
-from .http import call, session
+from .http import call, safe_url, session
 from .settings import LLMSettings
 
 _META_KEYS = ("done_reason", "prompt_eval_count", "eval_count", "total_duration")
@@ -46,14 +46,15 @@ class OllamaClient:
         message = resp.data.get("message") if isinstance(resp.data, dict) else None
         content = message.get("content") if isinstance(message, dict) else None
         if not isinstance(content, str):
-            raise ProviderError(provider, f"{self.base_url}/api/chat answered without message.content",
+            raise ProviderError(provider, f"{safe_url(self.base_url)}/api/chat answered without message.content",
                                 code="bad_response")
         meta = {k: resp.data[k] for k in _META_KEYS if k in resp.data}
         return ChatReply(text=content, request_id=resp.request_id, meta=meta)
 
     def list_models(self, timeout: float, provider: str) -> dict[str, int | None]:
         resp = call(self._session, "GET", f"{self.base_url}/api/tags", provider=provider, timeout=timeout)
-        return {canonical(m["name"]): m.get("size") for m in _models(resp.data, "/api/tags", provider)}
+        return {canonical(m["name"]): m["size"] if isinstance(m.get("size"), int) else None
+                for m in _models(resp.data, "/api/tags", provider)}
 
     def loaded_models(self, timeout: float, provider: str) -> set[str]:
         resp = call(self._session, "GET", f"{self.base_url}/api/ps", provider=provider, timeout=timeout)
@@ -64,13 +65,14 @@ class OllamaClient:
             names = ", ".join(sorted(self.list_models(min(timeout, 5.0), provider))) or "none"
         except ProviderError:
             names = "unknown"
-        return ProviderError(provider, f"model {model!r} is not on the Ollama server at {self.base_url} "
+        return ProviderError(provider, f"model {model!r} is not on the Ollama server at {safe_url(self.base_url)} "
                                        f"(available: {names}); run `ollama pull {model}`",
                              code="model_not_found")
 
 
 def _models(data: Any, path: str, provider: str) -> list[dict[str, Any]]:
     models = data.get("models") if isinstance(data, dict) else None
-    if not isinstance(models, list) or not all(isinstance(m, dict) and "name" in m for m in models):
+    if not isinstance(models, list) or not all(isinstance(m, dict) and isinstance(m.get("name"), str)
+                                               for m in models):
         raise ProviderError(provider, f"{path} answered without a models list", code="bad_response")
     return models

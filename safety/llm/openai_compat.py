@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import ProviderError
 from .client import ChatReply, ChatRequest
-from .http import call, session
+from .http import call, safe_url, session
 from .settings import LLMSettings
 
 _META_KEYS = ("finish_reason",)
@@ -48,7 +48,7 @@ class OpenAICompatClient:
         message = choice.get("message") if isinstance(choice.get("message"), dict) else {}
         content = message.get("content")
         if not isinstance(content, str):
-            raise ProviderError(provider, f"{self.base_url}/chat/completions answered without "
+            raise ProviderError(provider, f"{safe_url(self.base_url)}/chat/completions answered without "
                                           f"choices[0].message.content", code="bad_response",
                                 request_id=str(data.get("id", "") or resp.request_id))
         meta = {k: choice[k] for k in _META_KEYS if k in choice}
@@ -61,7 +61,7 @@ class OpenAICompatClient:
                     provider=provider, timeout=timeout, secrets=(self._key,))
         items = resp.data.get("data") if isinstance(resp.data, dict) else None
         if not isinstance(items, list) or not all(isinstance(m, dict) and "id" in m for m in items):
-            raise ProviderError(provider, f"{self.base_url}/models answered without a data list",
+            raise ProviderError(provider, f"{safe_url(self.base_url)}/models answered without a data list",
                                 code="bad_response")
         return {str(m["id"]): None for m in items}
 

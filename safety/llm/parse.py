@@ -160,7 +160,7 @@ def _parse_qwen3guard(text: str) -> Judgement:
     if safety is None:
         raise ParseError(f"expected Qwen3Guard output 'Safety: Safe|Controversial|Unsafe'; "
                          f"got: {_excerpt(text)!r}")
-    cats = re.search(r"Categories:\s*(.*)", plain, re.I)
+    cats = re.search(r"Categories:[ \t]*(.*)", plain, re.I)  # this line only, not the next
     labels = [c.strip(" .*") for c in cats.group(1).split(",")] if cats else []
     labels = [c for c in labels if c and c.lower() != "none"]
     mapped = [QWEN3GUARD_CATEGORIES.get(c.lower(), "other") for c in labels]

@@ -16,6 +16,7 @@ from ..errors import ConfigError, ProviderError
 from .client import ChatClient
 from .credentials import api_key, missing_key_message
 from .gpu import free_gpu_mib
+from .http import safe_url
 from .ollama import OllamaClient, canonical
 from .openai_compat import OpenAICompatClient
 from .settings import LLMSettings, is_loopback_url
@@ -38,12 +39,12 @@ def local_client(settings: LLMSettings, credentials_file: str | None) -> ChatCli
     url = settings.local_base_url()
     if settings.local_api == "ollama":
         return OllamaClient(url, settings)
-    key, _ = api_key(url, credentials_file)
-    return OpenAICompatClient(url, settings, api_key=key, response_format=settings.local_response_format)
+    return OpenAICompatClient(url, settings, api_key=api_key(url, credentials_file),
+                              response_format=settings.local_response_format)
 
 
 def remote_client(settings: LLMSettings, credentials_file: str | None, config_source: str) -> ChatClient:
-    key, _ = api_key(settings.remote_url, credentials_file)
+    key = api_key(settings.remote_url, credentials_file)
     if not key:
         raise ConfigError(missing_key_message(settings.remote_url, config_source))
     return OpenAICompatClient(settings.remote_url, settings, api_key=key,
@@ -77,14 +78,15 @@ def forget_probes() -> None:
 def _probe(client: ChatClient, model: str, settings: LLMSettings, provider: str,
            gpu_free: Callable[[], list[int] | None]) -> tuple[bool, str]:
     name = canonical(model) if client.api == "ollama" else model
+    server = safe_url(client.base_url)  # reasons go into verdicts: no user info or query
     try:
         models = client.list_models(PROBE_TIMEOUT_S, provider)
     except ProviderError as exc:
-        return False, f"local server {client.base_url} unusable: {exc.reason}"
+        return False, f"local server {server} unusable: {exc.reason}"
     if name not in models:
-        return False, f"local server {client.base_url} has no model {model!r}"
+        return False, f"local server {server} has no model {model!r}"
     if not is_loopback_url(client.base_url):
-        return True, f"{model} listed by {client.base_url} (another machine: its GPU is not checked)"
+        return True, f"{model} listed by {server} (another machine: its GPU is not checked)"
     free = gpu_free()
     if free is None:
         return True, f"{model} listed by the local server; no GPU visible here"

@@ -98,9 +98,20 @@ def keep_alive_value(value: str | int | float) -> str | int:
 
 def _url(sec: Section, key: str, default: str) -> str:
     value = sec.get(key, str, default).strip()
-    if value and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).hostname):
+    if value and not _is_http_url(value):
         raise sec.fail(key, f"expected an http:// or https:// URL, got {value!r}")
     return value.rstrip("/")
+
+
+def _is_http_url(value: str) -> bool:
+    """A scheme, a host and, if any, a numeric port (urllib raises on a bad one only when
+    asked, which would otherwise surface as a traceback at the first check)."""
+    try:
+        parts = urlsplit(value)
+        _ = parts.port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def parse_llm_section(sec: Section) -> LLMSettings:

@@ -33,6 +33,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_befo
 from ..errors import ProviderError
 from .credentials import AliyunCredentials
 from .redact import Redactor, guard_sdk_logs
+from .services import CLASSIC, IMAGE, PLUS
 from .settings import AliyunSettings
 
 T = TypeVar("T")
@@ -69,6 +70,14 @@ class Reply:
     data: Mapping[str, Any]
     request_id: str
     region: str
+
+
+# API -> (request model, SDK method, the body's message field)
+_OPERATIONS: dict[str, tuple[Any, Callable[..., Any], str]] = {
+    PLUS: (green_models.TextModerationPlusRequest, SdkClient.text_moderation_plus_with_options, "message"),
+    CLASSIC: (green_models.TextModerationRequest, SdkClient.text_moderation_with_options, "message"),
+    IMAGE: (green_models.ImageModerationRequest, SdkClient.image_moderation_with_options, "msg"),
+}
 
 
 def _network_fault(exc: BaseException) -> Fault | None:
@@ -155,23 +164,13 @@ class GreenClient:
 
     # --- the operations -------------------------------------------------------------
 
-    def text_plus(self, region: Region, service: str, params: Mapping[str, Any], deadline: float) -> Reply:
-        request = green_models.TextModerationPlusRequest(
-            service=service, service_parameters=json.dumps(params, ensure_ascii=False))
-        body = region.sdk.text_moderation_plus_with_options(request, self.runtime(deadline)).body
-        return self._reply(region, body.code, body.message, body.request_id, body.data)
-
-    def text_classic(self, region: Region, service: str, params: Mapping[str, Any], deadline: float) -> Reply:
-        request = green_models.TextModerationRequest(
-            service=service, service_parameters=json.dumps(params, ensure_ascii=False))
-        body = region.sdk.text_moderation_with_options(request, self.runtime(deadline)).body
-        return self._reply(region, body.code, body.message, body.request_id, body.data)
-
-    def image(self, region: Region, service: str, params: Mapping[str, Any], deadline: float) -> Reply:
-        request = green_models.ImageModerationRequest(
-            service=service, service_parameters=json.dumps(params, ensure_ascii=False))
-        body = region.sdk.image_moderation_with_options(request, self.runtime(deadline)).body
-        return self._reply(region, body.code, body.msg, body.request_id, body.data)
+    def moderate(self, region: Region, api: str, service: str, params: Mapping[str, Any],
+                 deadline: float) -> Reply:
+        """One TextModerationPlus, TextModeration or ImageModeration call (`api`)."""
+        request_type, method, message = _OPERATIONS[api]
+        request = request_type(service=service, service_parameters=json.dumps(params, ensure_ascii=False))
+        body = method(region.sdk, request, self.runtime(deadline)).body
+        return self._reply(region, body.code, getattr(body, message), body.request_id, body.data)
 
     def upload_token(self, region: Region, deadline: float) -> Reply:
         body = region.sdk.describe_upload_token_with_options(self.runtime(deadline)).body

@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 from ..config import Config
+from ..engine import prepare_image
 from ..errors import InputError
 from ..policy import Policy
 from ..verdict import Verdict
@@ -122,12 +123,11 @@ class AliyunTextChecker:
                             latency_ms=(time.perf_counter() - start) * 1000)
 
     def _read(self, part: str, deadline: float) -> Reading:
-        plus = self.service.api == PLUS
-        call = self.client.text_plus if plus else self.client.text_classic
+        api, name = self.service.api, self.service.name
         reply = self.client.call(
-            self.provider, lambda region, dl: call(region, self.service.name, {"content": part}, dl),
+            self.provider, lambda region, dl: self.client.moderate(region, api, name, {"content": part}, dl),
             deadline)
-        if plus:
+        if api == PLUS:
             return Reading(reply.request_id, str(reply.data.get("RiskLevel") or "none"),
                            read_plus(reply.data), reply.region)
         hits, level = read_classic(reply.data)
@@ -136,11 +136,6 @@ class AliyunTextChecker:
 
 def encode_image(image: np.ndarray, fmt: str) -> tuple[bytes, str]:
     """PNG (or JPEG) bytes of an HxWx3 uint8 array; JPEG when PNG is over the size limit."""
-    if not isinstance(image, np.ndarray) or image.ndim != 3 or image.shape[2] != 3 \
-            or image.dtype != np.uint8:
-        got = f"{image.dtype} array of shape {image.shape}" if isinstance(image, np.ndarray) \
-            else type(image).__name__
-        raise InputError(f"image to check must be an HxWx3 uint8 array, got {got}")
     picture = Image.fromarray(image, "RGB")
     for kind in ((fmt, "jpeg") if fmt == "png" else (fmt,)):
         buffer = io.BytesIO()
@@ -169,7 +164,7 @@ class AliyunImageChecker:
 
     def check_images(self, images: Sequence[np.ndarray], policy: Policy) -> list[Verdict]:
         fmt = self.client.settings.image_format
-        encoded = [encode_image(image, fmt) for image in images]
+        encoded = [encode_image(prepare_image(image, i), fmt) for i, image in enumerate(images)]
         return _parallel(lambda item: self._check(item, policy), encoded,
                          self.client.settings.concurrency)
 
@@ -183,7 +178,7 @@ class AliyunImageChecker:
             if region.name not in located:
                 located[region.name] = self.uploader.params(region, data, ext, dl)
             params = {**located[region.name], "dataId": uuid.uuid4().hex}
-            return self.client.image(region, self.service, params, dl)
+            return self.client.moderate(region, IMAGE, self.service, params, dl)
 
         reply = self.client.call(self.provider, attempt, deadline)
         reading = Reading(reply.request_id, str(reply.data.get("RiskLevel") or "none"),

@@ -36,15 +36,21 @@ class AliyunCredentials:
         return tuple(v for v in (self.access_key_id, self.access_key_secret, self.security_token) if v)
 
 
+def _env(name: str) -> str:
+    """Stripped, as the credentials file is: a trailing newline (a secret mounted from a
+    file) would make the SDK fail with an error quoting the header value unredacted."""
+    return os.environ.get(name, "").strip()
+
+
 def _from_env() -> AliyunCredentials | None:
-    key_id, secret = os.environ.get(ENV_ID), os.environ.get(ENV_SECRET)
+    key_id, secret = _env(ENV_ID), _env(ENV_SECRET)
     if not key_id and not secret:
         return None
     if not key_id or not secret:
         missing = ENV_ID if not key_id else ENV_SECRET
         raise ConfigError(f"{missing} is not set (it goes together with "
                           f"{ENV_SECRET if not secret else ENV_ID})")
-    return AliyunCredentials(key_id, secret, os.environ.get(ENV_TOKEN) or None, source="environment")
+    return AliyunCredentials(key_id, secret, _env(ENV_TOKEN) or None, source="environment")
 
 
 def _from_file(path: str) -> AliyunCredentials:

@@ -1,9 +1,11 @@
 """Keep credentials out of error messages and log lines.
 
 Services echo what they received when a signature fails (Green's "server string to
-sign", OSS's <StringToSign> with x-oss-security-token), and the SDKs log headers at
-DEBUG and OSS errors at INFO. Every text we surface goes through a Redactor, and the
-SDK loggers get a filter that rewrites records before any handler sees them.
+sign", OSS's <StringToSign> with x-oss-security-token), the SDKs log headers at DEBUG
+and OSS errors at INFO, and urllib3 logs each request line at DEBUG (with the HMAC-SHA1
+signature that query holds AccessKeyId and SecurityToken). Every text we surface goes
+through a Redactor, and those loggers get a filter that rewrites records before any
+handler sees them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ MASK = "***"
 SDK_LOGGERS = ("darabonba-core", "alibabacloud-tea", "credentials", "oss2", "oss2.api",
                "oss2.auth", "oss2.http", "oss2.models", "oss2.utils", "oss2.resumable",
                "oss2.crypto", "oss2.crypto_bucket", "oss2.credentials", "oss2.xml_utils",
-               "oss2.select_response", "oss2.task_queue")
+               "oss2.select_response", "oss2.task_queue", "urllib3.connectionpool")
 
 
 class Redactor:
@@ -28,13 +30,13 @@ class Redactor:
         self.add(*secrets)
 
     def add(self, *secrets: str | None) -> None:
-        forms = set(self._forms)
+        new = set()
         for secret in secrets:
             if secret and len(secret) >= 4:  # tiny strings would mask ordinary words
-                forms.update({secret, quote(secret, safe=""), quote_plus(secret, safe=""),
-                              quote(quote(secret, safe=""), safe="")})
-        with self._lock:
-            self._forms = tuple(sorted(forms, key=len, reverse=True))
+                new.update({secret, quote(secret, safe=""), quote_plus(secret, safe=""),
+                            quote(quote(secret, safe=""), safe="")})
+        with self._lock:  # read and write under one lock: concurrent adds must not drop forms
+            self._forms = tuple(sorted(new.union(self._forms), key=len, reverse=True))
 
     def __call__(self, text: object) -> str:
         out = str(text)

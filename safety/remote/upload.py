@@ -8,6 +8,7 @@ writing the file where a web server publishes it and sending its `imageUrl`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -109,11 +110,14 @@ class Uploader:
         auth = oss2.StsAuth(token.access_key_id, token.access_key_secret, token.security_token,
                             auth_version=version)
         timeout = max(min(self.settings.read_timeout_s, deadline - time.monotonic()), 0.01)
-        bucket = oss2.Bucket(auth, endpoint, token.bucket, session=self._session,
-                             connect_timeout=timeout, region=region.name)
         key = f"{token.prefix}{uuid.uuid4().hex}.{ext}"
         try:
+            bucket = oss2.Bucket(auth, endpoint, token.bucket, session=self._session,
+                                 connect_timeout=timeout, region=region.name)
             bucket.put_object(key, data)
+        except oss2.exceptions.ClientError as exc:  # oss2 refused the token's bucket, endpoint or prefix
+            raise Fault("MalformedResponse", f"DescribeUploadToken returned an OSS target oss2 refuses "
+                        f"({exc.body})", regional=True) from None
         except oss2.exceptions.RequestError as exc:
             timed_out = isinstance(exc.exception, requests.exceptions.Timeout)
             raise Fault("OssTimeout" if timed_out else "OssConnectionError",
@@ -132,6 +136,7 @@ class Uploader:
         folder = self.settings.public_dir or ""
         path = os.path.join(folder, name)
         if not os.path.exists(path):
+            tmp = ""
             try:
                 os.makedirs(folder, exist_ok=True)
                 fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
@@ -139,5 +144,8 @@ class Uploader:
                     fh.write(data)
                 os.replace(tmp, path)
             except OSError as exc:
+                if tmp:  # a full disk must not also leave .part files behind
+                    with contextlib.suppress(OSError):
+                        os.unlink(tmp)
                 raise Fault("PublishFailed", f"cannot write the image to public_dir: {exc.strerror}") from None
         return f"{self.settings.public_url_base}{name}"

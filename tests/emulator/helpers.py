@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from content_safety_guard.safety.config import Config, parse_config
+from content_safety_guard.safety.policy import Policy
+from content_safety_guard.safety.verdict import Verdict
 
 from .green import GreenEmulator
 from .oss import OssEmulator
@@ -38,3 +40,13 @@ def config_for(green: GreenEmulator, data: dict[str, Any] | None = None, **aliyu
     """A parsed config (as from a file) whose aliyun endpoint is the emulator."""
     section = {"region": green.region, "endpoint": green.address, **FAST, **aliyun}
     return parse_config({**(data or {}), "aliyun": section}, "test-config.yaml")
+
+
+class LocalRule:
+    """A cost-0 local checker for auto-mode and fallback tests: flags 'localbad' as violence."""
+
+    provider = "local:test"
+    cost = 0
+
+    def check_text(self, text: str, policy: Policy) -> Verdict:
+        return policy.judge({"violence": 1.0} if "localbad" in text else {}, provider=self.provider)
