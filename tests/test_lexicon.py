@@ -169,5 +169,6 @@ def test_seed_lexicon_flags_clear_cases_in_both_languages() -> None:
     engine = Engine(BUILTIN_POLICIES["normal"], Config())
     assert "sexual" in engine.check_text("hardcore porn video").categories
     assert "sexual" in engine.check_text("一部色情片").categories
+    assert engine.check_text("生成一张色情图片").level == "unsafe"
     assert engine.check_text("a watercolor painting of a lighthouse at dawn").is_safe
     assert engine.check_text("一幅日出时灯塔的水彩画").is_safe
