@@ -41,3 +41,20 @@ def test_whole_pack_loads_with_torch_unimportable() -> None:
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "ok"
+
+
+def test_pyproject_packages_every_subpackage_and_data_file() -> None:
+    import tomllib
+
+    tool = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    listed = set(tool["setuptools"]["packages"])
+    found = {"content_safety_guard"} | {
+        "content_safety_guard." + ".".join(p.parent.relative_to(ROOT).parts)
+        for p in ROOT.glob("*/**/__init__.py") if p.parent.relative_to(ROOT).parts[0] in ("safety", "nodes")}
+    assert listed == found
+    data = tool["setuptools"]["package-data"]
+    assert "lexicon_data/*.txt" in data["content_safety_guard.safety.text"]
+    assert "nudenet.json" in data["content_safety_guard.safety.image"]
+    assert {"assets/*.png", "web/js/*.js", "locales/*/*.json"} <= set(data["content_safety_guard"])
+    assert "ComfyUI".lower() not in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["name"].lower()
+    assert tool["comfy"]["requires-comfyui"]

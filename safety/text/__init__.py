@@ -1,0 +1,1 @@
+"""Text checks: normalisation, the lexicon matcher and the PII rules."""
