@@ -26,6 +26,7 @@ from ..errors import ConfigError
 from ..policy import Policy
 from ..taxonomy import is_category
 from ..verdict import Verdict
+from .combos import Combo, fired, is_combo_file, parse_combos
 from .normalize import normalize
 
 SEED_DIR = Path(__file__).with_name("lexicon_data")
@@ -40,6 +41,7 @@ class Term(NamedTuple):
     category: str
     weight: float = 1.0
     source: str = ""
+    group: str = ""  # a combination rule's group (combos.py); "" for ordinary terms
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,8 @@ def _strip_comment(line: str) -> str:
     return (line[:min(cuts)] if cuts else line).strip()
 
 
-SEED_FILES: tuple[Path, ...] = tuple(sorted(SEED_DIR.glob("*.txt")))
+SEED_FILES: tuple[Path, ...] = tuple(sorted(
+    p for p in SEED_DIR.iterdir() if p.suffix == ".txt" or is_combo_file(p.name)))
 
 
 def lexicon_files(dirs: Iterable[str], files: Iterable[str]) -> list[Path]:
@@ -203,7 +206,8 @@ def lexicon_files(dirs: Iterable[str], files: Iterable[str]) -> list[Path]:
     found = list(SEED_FILES)
     for d in dirs:
         try:
-            names = sorted(e.name for e in os.scandir(d) if e.name.endswith(".txt") and e.is_file())
+            names = sorted(e.name for e in os.scandir(d) if e.is_file()
+                           and (e.name.endswith(".txt") or is_combo_file(e.name)))
         except OSError:
             continue  # a configured dir that does not exist (yet) holds no lexicons
         found += [Path(d, n) for n in names]
@@ -225,12 +229,12 @@ class _MatcherCache:
     files reload; the files are looked at no more than once per RELOAD_INTERVAL_S."""
 
     def __init__(self, size: int = 8) -> None:
-        self._built: OrderedDict[tuple, Matcher] = OrderedDict()
-        self._current: dict[tuple, tuple[float, Matcher]] = {}
+        self._built: OrderedDict[tuple, Lexicon] = OrderedDict()
+        self._current: dict[tuple, tuple[float, Lexicon]] = {}
         self._lock = threading.Lock()
         self._size = size
 
-    def get(self, dirs: tuple[str, ...], files: tuple[str, ...], allow: tuple[str, ...]) -> Matcher:
+    def get(self, dirs: tuple[str, ...], files: tuple[str, ...], allow: tuple[str, ...]) -> Lexicon:
         request = (dirs, files, allow)
         now = time.monotonic()
         current = self._current.get(request)
@@ -258,15 +262,28 @@ def _stamp(path: Path) -> tuple[str, int, int]:
     return str(path), st.st_mtime_ns, st.st_size
 
 
-def _build(paths: Sequence[Path], allow_terms: Sequence[str]) -> Matcher:
+def _build(paths: Sequence[Path], allow_terms: Sequence[str]) -> Lexicon:
     terms: list[Term] = []
+    combos: list[Combo] = []
     allow = list(allow_terms)
     for path in paths:
-        if path.stem.lower().startswith(ALLOW_PREFIX):
+        if is_combo_file(path.name):
+            combos += parse_combos(path)
+        elif path.stem.lower().startswith(ALLOW_PREFIX):
             allow += parse_allow(path)
         else:
             terms += parse_lexicon(path)
-    return Matcher(terms, allow)
+    terms += [Term(t, c.category, c.weight, f"{c.name} (combination)", c.group_id(g))
+              for c in combos for g, group in enumerate(c.groups) for t in group]
+    return Lexicon(Matcher(terms, allow), tuple(combos))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One automaton over terms and combination-rule groups, and the rules themselves."""
+
+    matcher: Matcher
+    combos: tuple[Combo, ...]
 
 
 MATCHERS = _MatcherCache()
@@ -279,12 +296,14 @@ class LexiconChecker:
     def __init__(self, config: Config) -> None:
         self.config = config
 
-    def matcher(self, policy: Policy) -> Matcher:
+    def lexicon(self, policy: Policy) -> Lexicon:
         return MATCHERS.get(self.config.lexicon_dirs, policy.lexicons, policy.allow_terms)
 
     def check_text(self, text: str, policy: Policy) -> Verdict:
         start = time.perf_counter()
-        matches = self.matcher(policy).find(text)
+        lexicon = self.lexicon(policy)
+        found = lexicon.matcher.find(text)
+        matches = [m for m in found if not m.term.group]
         scores: dict[str, float] = {}
         for m in matches:
             scores[m.term.category] = max(m.term.weight, scores.get(m.term.category, 0.0))
@@ -293,5 +312,13 @@ class LexiconChecker:
                     for m in matches[:MAX_EVIDENCE]]
         if len(matches) > MAX_EVIDENCE:
             evidence.append({"truncated": len(matches) - MAX_EVIDENCE})
+        hits = [(m.start, m.end, m.term.group) for m in found if m.term.group]
+        for combo in lexicon.combos:
+            window = fired(combo, hits)
+            if window:
+                scores[combo.category] = max(combo.weight, scores.get(combo.category, 0.0))
+                evidence.append({"combination": combo.name, "category": combo.category,
+                                 "weight": combo.weight, "spans": [[s, e] for s, e, _ in window],
+                                 "terms": [text[s:e] for s, e, _ in window]})
         return policy.judge(scores, provider=self.provider, evidence=evidence,
                             latency_ms=(time.perf_counter() - start) * 1000)
