@@ -3,8 +3,9 @@
 "child" and "lingerie" are each fine in a prompt; together they ask for sexualised
 minors. A rule names groups of terms; a text that matches a term of every group within
 `window` characters gets the rule's category and weight (a long essay that mentions
-children in one paragraph and sex in another is no such request). Group terms go into the lexicon's one automaton (same
-normalisation, word boundaries and allow-list), so a rule costs no extra pass.
+children in one paragraph and sex in another is no such request). Group terms go into
+the lexicon's one automaton (same normalisation, word boundaries and allow-list), so a
+rule costs no extra pass over the text.
 
 File format (YAML, `combos*.yaml` in the seed folder or a lexicon folder):
 

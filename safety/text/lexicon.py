@@ -224,8 +224,8 @@ def lexicon_files(dirs: Iterable[str], files: Iterable[str]) -> list[Path]:
 RELOAD_INTERVAL_S = 1.0  # how often lexicon folders and files are looked at again
 
 
-class _MatcherCache:
-    """Matchers keyed by the lexicon files' (path, mtime, size), so edited or dropped-in
+class _LexiconCache:
+    """Lexicons keyed by their files' (path, mtime, size), so edited or dropped-in
     files reload; the files are looked at no more than once per RELOAD_INTERVAL_S."""
 
     def __init__(self, size: int = 8) -> None:
@@ -286,7 +286,7 @@ class Lexicon:
     combos: tuple[Combo, ...]
 
 
-MATCHERS = _MatcherCache()
+LEXICONS = _LexiconCache()
 
 
 class LexiconChecker:
@@ -297,7 +297,7 @@ class LexiconChecker:
         self.config = config
 
     def lexicon(self, policy: Policy) -> Lexicon:
-        return MATCHERS.get(self.config.lexicon_dirs, policy.lexicons, policy.allow_terms)
+        return LEXICONS.get(self.config.lexicon_dirs, policy.lexicons, policy.allow_terms)
 
     def check_text(self, text: str, policy: Policy) -> Verdict:
         start = time.perf_counter()
