@@ -16,8 +16,10 @@ import pytest
 from PIL import Image
 
 from content_safety_guard.safety.errors import InputError, ProviderError
+from content_safety_guard.safety.remote import redact
+from content_safety_guard.safety.remote.aliyun import CLIENTS_KEPT
 from content_safety_guard.safety.remote.checkers import image_checker
-from emulator.helpers import config_for
+from emulator.helpers import AK_SECRET, config_for
 
 RED = np.zeros((48, 64, 3), np.uint8)
 RED[..., 0] = 230
@@ -62,6 +64,37 @@ def test_token_is_cached_until_it_expires(green, aliyun_env):
     run(cfg2, [GREY])
     run(cfg2, [GREY])
     assert green.actions["DescribeUploadToken"] == 3
+
+
+def test_renewed_tokens_stay_masked_while_in_use_and_are_then_forgotten(green, aliyun_env):
+    """A server renewing its upload token for months must not scan every text for each
+    expired one: the redactors keep the newest two generations per region."""
+    green.token_ttl_s = 30  # shorter than the renewal margin: each check fetches a new token
+    cfg = config_for(green)
+    for _ in range(5):
+        run(cfg, [GREY])
+    issued = [(key_id, *secrets) for key_id, secrets in green.oss.tokens.items()]
+    assert len(issued) == 5
+    client = image_checker(cfg, {}).client
+    for redactor in (client.redact, redact.GLOBAL):
+        for key_id, secret, token in issued[-redact.Redactor.GENERATIONS:]:
+            assert redactor(f"{key_id} {secret} {token}") == "*** *** ***"
+        for key_id, secret, token in issued[:-redact.Redactor.GENERATIONS]:
+            assert redactor(f"{key_id} {secret} {token}") == f"{key_id} {secret} {token}"
+        assert redactor(AK_SECRET) == "***"  # the lasting key is never forgotten
+
+
+def test_clients_and_uploaders_are_shared_and_only_the_recent_ones_kept(green, aliyun_env):
+    """Each config edit makes a new client; a server running for months keeps the recent ones."""
+    configs = [config_for(green, read_timeout_s=2 + i) for i in range(CLIENTS_KEPT + 1)]
+    first = image_checker(configs[0], {})
+    second = image_checker(configs[0], {})
+    assert second.client is first.client and second.uploader is first.uploader
+    for cfg in configs[1:]:
+        image_checker(cfg, {})
+    again = image_checker(configs[0], {})
+    assert again.client is not first.client and again.uploader is not first.uploader
+    assert run(configs[0], [RED])[0].level == "unsafe"
 
 
 def test_expired_token_at_oss_is_renewed_once(green, aliyun_env):

@@ -14,12 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..cache import SharedCache
 from ..config import Config
 from ..errors import ConfigError, ProviderError
 from ..policy import Policy
 from ..verdict import Verdict, ordered_categories
 from . import prompts
-from .cache import ReplyCache
 from .client import ChatReply, ChatRequest
 from .http import safe_url
 from .parse import ParseError, detect_format, parse_reply
@@ -28,7 +28,7 @@ from .settings import JUDGE_FORMATS, LLM_MODES, keep_alive_value
 
 SCORE = {"unsafe": 1.0, "controversial": 0.5, "safe": 0.0}
 _REPLY_CHARS = 300
-CACHE: ReplyCache[ChatReply] = ReplyCache()
+CACHE: SharedCache[ChatReply] = SharedCache()
 
 
 @dataclass(frozen=True)

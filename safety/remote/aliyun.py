@@ -15,7 +15,6 @@ attempts and by the check's deadline.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from darabonba.runtime import RuntimeOptions
 from Tea.exceptions import UnretryableException
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_before_delay, wait_exponential, wait_random
 
+from ..cache import SharedCache
 from ..errors import ProviderError
 from .credentials import AliyunCredentials
 from .redact import Redactor, guard_sdk_logs
@@ -230,15 +230,12 @@ class GreenClient:
         return retrying(attempt_once)
 
 
-_clients: dict[tuple[AliyunSettings, tuple[str, ...]], GreenClient] = {}
-_clients_lock = threading.Lock()
+CLIENTS_KEPT = 8  # a server whose config or keys change often keeps only the recent clients
+_clients: SharedCache[GreenClient] = SharedCache(CLIENTS_KEPT)
 
 
 def shared_client(settings: AliyunSettings, credentials: AliyunCredentials) -> GreenClient:
     """Process-wide client per settings and credentials (a rotated key gets a new one)."""
-    key = (settings, credentials.secrets())
-    with _clients_lock:
-        client = _clients.get(key)
-        if client is None:
-            client = _clients[key] = GreenClient(settings, credentials)
-        return client
+    client, _ = _clients.get_or_call((settings, credentials.secrets()),
+                                     lambda: GreenClient(settings, credentials))
+    return client

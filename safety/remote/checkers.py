@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -13,12 +12,13 @@ from typing import Any, TypeVar
 import numpy as np
 from PIL import Image
 
+from ..cache import SharedCache
 from ..config import Config
 from ..engine import prepare_image
 from ..errors import InputError
 from ..policy import Policy
 from ..verdict import Verdict
-from .aliyun import GreenClient, Region, Reply, shared_client
+from .aliyun import CLIENTS_KEPT, GreenClient, Region, Reply, shared_client
 from .credentials import load_credentials
 from .labels import Reading, read_classic, read_image, read_plus, scores_and_evidence
 from .services import IMAGE, IMAGE_SERVICES, PLUS, TEXT_SERVICES, image_service, text_service
@@ -188,16 +188,13 @@ class AliyunImageChecker:
                             latency_ms=(time.perf_counter() - start) * 1000)
 
 
-_uploaders: dict[GreenClient, Uploader] = {}
-_uploaders_lock = threading.Lock()
+_uploaders: SharedCache[Uploader] = SharedCache(CLIENTS_KEPT)
 
 
 def _uploader(client: GreenClient) -> Uploader:
     """One uploader (token cache, OSS connection pool) per shared client."""
-    with _uploaders_lock:
-        if client not in _uploaders:
-            _uploaders[client] = Uploader(client)
-        return _uploaders[client]
+    uploader, _ = _uploaders.get_or_call(client, lambda: Uploader(client))
+    return uploader
 
 
 def text_checker(config: Config, options: Mapping[str, Any]) -> AliyunTextChecker:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
+from collections.abc import Hashable
 from urllib.parse import quote, quote_plus
 
 MASK = "***"
@@ -22,21 +24,42 @@ SDK_LOGGERS = ("darabonba-core", "alibabacloud-tea", "credentials", "oss2", "oss
 
 
 class Redactor:
-    """Replaces every known secret (raw and URL-encoded forms) with a mask."""
+    """Replaces every known secret (raw and URL-encoded forms) with a mask.
+
+    Short-lived secrets (upload tokens, renewed about hourly) go in a slot that keeps only
+    the newest generations: a server that runs for months must not end up scanning every
+    text for thousands of expired tokens."""
+
+    GENERATIONS = 2  # an upload may still use the previous token when a new one arrives
 
     def __init__(self, secrets: tuple[str, ...] = ()) -> None:
         self._lock = threading.Lock()
+        self._lasting: set[str] = set()
+        self._slots: dict[Hashable, deque[tuple[str, ...]]] = {}
         self._forms: tuple[str, ...] = ()
         self.add(*secrets)
 
     def add(self, *secrets: str | None) -> None:
-        new = set()
-        for secret in secrets:
-            if secret and len(secret) >= 4:  # tiny strings would mask ordinary words
-                new.update({secret, quote(secret, safe=""), quote_plus(secret, safe=""),
-                            quote(quote(secret, safe=""), safe="")})
+        """Secrets masked for the life of the process (access keys)."""
         with self._lock:  # read and write under one lock: concurrent adds must not drop forms
-            self._forms = tuple(sorted(new.union(self._forms), key=len, reverse=True))
+            self._lasting.update(s for s in secrets if s)
+            self._rebuild()
+
+    def rotate(self, slot: Hashable, *secrets: str | None) -> None:
+        """The newest generation of `slot`'s secrets; the oldest one is forgotten."""
+        with self._lock:
+            generations = self._slots.setdefault(slot, deque(maxlen=self.GENERATIONS))
+            generations.append(tuple(s for s in secrets if s))
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        secrets = self._lasting.union(*(g for gens in self._slots.values() for g in gens))
+        forms = set()
+        for secret in secrets:
+            if len(secret) >= 4:  # tiny strings would mask ordinary words
+                forms.update({secret, quote(secret, safe=""), quote_plus(secret, safe=""),
+                              quote(quote(secret, safe=""), safe="")})
+        self._forms = tuple(sorted(forms, key=len, reverse=True))
 
     def __call__(self, text: object) -> str:
         out = str(text)
@@ -64,10 +87,14 @@ _installed = False
 _install_lock = threading.Lock()
 
 
-def guard_sdk_logs(*secrets: str | None) -> None:
-    """Register secrets process-wide and make sure the SDK loggers are filtered."""
+def guard_sdk_logs(*secrets: str | None, slot: Hashable | None = None) -> None:
+    """Register secrets process-wide (in `slot` when short-lived, see Redactor.rotate) and
+    make sure the SDK loggers are filtered."""
     global _installed
-    GLOBAL.add(*secrets)
+    if slot is None:
+        GLOBAL.add(*secrets)
+    else:
+        GLOBAL.rotate(slot, *secrets)
     with _install_lock:
         if not _installed:
             for name in SDK_LOGGERS:

@@ -90,8 +90,10 @@ class Uploader:
                 return token
             reply = self.client.upload_token(region, deadline)
             token = UploadToken.from_data(reply.data)
-            self.client.redact.add(token.access_key_id, token.access_key_secret, token.security_token)
-            guard_sdk_logs(token.access_key_id, token.access_key_secret, token.security_token)
+            secrets = token.access_key_id, token.access_key_secret, token.security_token
+            slot = ("upload-token", id(self.client), region.name)
+            self.client.redact.rotate(slot, *secrets)
+            guard_sdk_logs(*secrets, slot=slot)
             with self._lock:
                 self._tokens[region.name] = token
             return token

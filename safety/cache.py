@@ -1,6 +1,8 @@
-"""A bounded, thread-safe LRU of LLM replies, so identical prompts cost one call.
+"""A bounded, thread-safe LRU of values that are costly to make: LLM replies (identical
+prompts cost one call) and SDK clients (a long-running server whose config changes
+keeps only the recent ones).
 
-Concurrent misses on one key wait for the first caller instead of all asking the server.
+Concurrent misses on one key wait for the first caller instead of all making the value.
 Failures are not cached: the next call tries again.
 """
 
@@ -14,7 +16,7 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
-class ReplyCache(Generic[T]):
+class SharedCache(Generic[T]):
     def __init__(self, maxsize: int = 1024) -> None:
         self.maxsize = maxsize
         self._items: OrderedDict[Hashable, T] = OrderedDict()
