@@ -7,7 +7,6 @@ is not retried, so the caller's timeout stays the budget of one request.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from ..cache import SharedCache
 from ..errors import ProviderError
 from ..remote.redact import Redactor
 
@@ -42,26 +42,26 @@ class Response:
     request_id: str
 
 
-_sessions: dict[tuple[str, int, float], requests.Session] = {}
-_sessions_lock = threading.Lock()
+SESSIONS_KEPT = 16  # servers x retry settings; a long-running process keeps the recent ones
+_sessions: SharedCache[requests.Session] = SharedCache(SESSIONS_KEPT)
 
 
 def session(base_url: str, retries: int, backoff_s: float) -> requests.Session:
     """The shared session for a server: keeps connections alive across checks."""
     parts = urlsplit(base_url)
     key = (f"{parts.scheme}://{parts.netloc}", retries, backoff_s)
-    with _sessions_lock:
-        if key not in _sessions:
-            retry = _CappedRetry(total=retries, connect=retries, read=False, status=retries,
-                                 backoff_factor=backoff_s, backoff_max=RETRY_AFTER_CAP_S,
-                                 status_forcelist=RETRY_STATUSES,
-                                 allowed_methods=frozenset({"GET", "POST"}),
-                                 raise_on_status=False, respect_retry_after_header=True)
-            s = requests.Session()
-            s.mount("http://", HTTPAdapter(max_retries=retry))
-            s.mount("https://", HTTPAdapter(max_retries=retry))
-            _sessions[key] = s
-        return _sessions[key]
+    return _sessions.get_or_call(key, lambda: _new_session(retries, backoff_s))[0]
+
+
+def _new_session(retries: int, backoff_s: float) -> requests.Session:
+    retry = _CappedRetry(total=retries, connect=retries, read=False, status=retries,
+                         backoff_factor=backoff_s, backoff_max=RETRY_AFTER_CAP_S,
+                         status_forcelist=RETRY_STATUSES, allowed_methods=frozenset({"GET", "POST"}),
+                         raise_on_status=False, respect_retry_after_header=True)
+    s = requests.Session()
+    s.mount("http://", HTTPAdapter(max_retries=retry))
+    s.mount("https://", HTTPAdapter(max_retries=retry))
+    return s
 
 
 def safe_url(url: str) -> str:
