@@ -7,7 +7,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -35,6 +35,9 @@ class ImageChecker(Protocol):
     def check_images(self, images: Sequence[np.ndarray], policy: Policy) -> list[Verdict]:
         """One verdict per image; images are HxWx3 uint8 RGB arrays."""
         ...
+
+
+C = TypeVar("C", TextChecker, ImageChecker)
 
 
 # Factories get the config and the calling node's per-run options (e.g. a remote
@@ -107,24 +110,25 @@ class Engine:
         self.config = config or Config()
         self.mode = mode
         self.options = dict(options or {})
-        missing = [n for n in self._names(policy.text_checkers, policy.remote_text_checkers)
-                   if n not in TEXT_CHECKER_FACTORIES]
+        names = self._names(policy.text_checkers, policy.remote_text_checkers)
+        missing = [n for n in names if n not in TEXT_CHECKER_FACTORIES]
         if missing:
             raise ConfigError(f"policy {policy.name!r} ({mode} mode): text checker(s) "
                               f"{', '.join(missing)} not available; available: "
                               f"{', '.join(TEXT_CHECKER_FACTORIES)}")
-        self.text_checkers = self._build_text()  # eagerly: bad options fail at once
+        # built eagerly: bad options fail at once
+        built = [(n, TEXT_CHECKER_FACTORIES[n](self.config, self.options)) for n in names]
+        self.text_checkers, self._remote_ids = self._ordered(built, policy.remote_text_checkers)
 
     def _names(self, local: Sequence[str], remote: Sequence[str]) -> tuple[str, ...]:
         return {"local": tuple(local), "remote": tuple(remote),
                 "auto": tuple(local) + tuple(remote)}[self.mode]
 
-    def _build_text(self) -> list[TextChecker]:
-        names = self._names(self.policy.text_checkers, self.policy.remote_text_checkers)
-        built = [(n, TEXT_CHECKER_FACTORIES[n](self.config, self.options)) for n in names]
-        remote = set(self.policy.remote_text_checkers) if self.mode != "local" else set()
-        self._remote_ids = {id(c) for n, c in built if n in remote}
-        return sorted((c for _, c in built), key=lambda c: c.cost)
+    def _ordered(self, built: Sequence[tuple[str, C]], remote_names: Sequence[str]) -> tuple[list[C], set[int]]:
+        """The checkers cheapest first, and the ids of the remote ones (a failure of those
+        may fall back to the local checkers)."""
+        remote = set(remote_names) if self.mode != "local" else set()
+        return sorted((c for _, c in built), key=lambda c: c.cost), {id(c) for n, c in built if n in remote}
 
     def check_text(self, text: object, *, user: str | None = None) -> Verdict:
         """One verdict for `text`. Raises ProviderError when a checker fails and the
@@ -184,9 +188,8 @@ class Engine:
         """Built on first use, so a text check never loads an image model."""
         built = self._build_images(self._names(self.policy.image_checkers,
                                                self.policy.remote_image_checkers))
-        remote = set(self.policy.remote_image_checkers) if self.mode != "local" else set()
-        self._remote_image_ids = {id(c) for n, c in built if n in remote}
-        return sorted((c for _, c in built), key=lambda c: c.cost)
+        checkers, self._remote_image_ids = self._ordered(built, self.policy.remote_image_checkers)
+        return checkers
 
     def check_images(self, images: Sequence[np.ndarray]) -> list[Verdict]:
         """One verdict per HxWx3 uint8 RGB image. Each image runs the cascade on its own:
