@@ -328,6 +328,11 @@ def test_config_section_is_validated() -> None:
     for url in ("localhost:11434", "http://localhost:port", "http://[::1"):  # no raw ValueError later
         with pytest.raises(ConfigError, match=r"llm.local_url: expected an http:// or https:// URL"):
             parse_config({"llm": {"local_url": url}}, "test-config.yaml")
+    for url in ("http://admin:s3cret@localhost:port/v1", "admin:s3cret@localhost:11434",
+                "http://localhost:port/v1?key=s3cret"):  # the error must not carry the secret
+        with pytest.raises(ConfigError, match=r"llm.local_url: expected") as info:
+            parse_config({"llm": {"local_url": url}}, "test-config.yaml")
+        assert "s3cret" not in str(info.value) and "***" in str(info.value)
     with pytest.raises(ConfigError, match=r"llm.mode: must be one of local, remote, auto"):
         parse_config({"llm": {"mode": "cloud"}}, "test-config.yaml")
     with pytest.raises(ConfigError, match=r"llm.keep_alive: keep_alive must be"):

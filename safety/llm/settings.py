@@ -99,8 +99,15 @@ def keep_alive_value(value: str | int | float) -> str | int:
 def _url(sec: Section, key: str, default: str) -> str:
     value = sec.get(key, str, default).strip()
     if value and not _is_http_url(value):
-        raise sec.fail(key, f"expected an http:// or https:// URL, got {value!r}")
+        raise sec.fail(key, f"expected an http:// or https:// URL, got {_masked(value)!r}")
     return value.rstrip("/")
+
+
+def _masked(url: str) -> str:
+    """A URL as errors may show it: a password in its user info or a token in its query
+    stays out."""
+    url = re.sub(r"^([^/@]*//)?[^/@]*@", r"\1***@", url)
+    return re.sub(r"\?.*", "?***", url, flags=re.S)
 
 
 def _is_http_url(value: str) -> bool:
