@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import takewhile
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +92,8 @@ def fired(combo: Combo, hits: Sequence[tuple[int, int, str]]) -> list[tuple[int,
     wanted = {combo.group_id(g) for g in range(len(combo.groups))}
     mine = sorted(h for h in hits if h[2] in wanted)
     for i, (start, _, _) in enumerate(mine):
-        window = [h for h in mine[i:] if h[1] - start <= combo.window]
+        near = takewhile(lambda h: h[0] - start <= combo.window, mine[i:])  # sorted by start
+        window = [h for h in near if h[1] - start <= combo.window]
         if {h[2] for h in window} == wanted:
             return window
     return []
