@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..safety import models
+from ..safety.errors import InputError
 from ..safety.image.decode import IMAGE_SUFFIXES
 
 try:  # ComfyUI >= 2024-08 (graph execution); absent outside ComfyUI
@@ -25,6 +26,13 @@ try:
     import folder_paths
 except ImportError:
     folder_paths = None  # type: ignore[assignment]
+
+try:  # ComfyUI >= 0.3.30: the VIDEO type (Load Video, Create Video)
+    from comfy_api.input import VideoInput
+except ImportError:
+    VideoInput = None  # type: ignore[assignment,misc]
+
+VIDEO_TYPE = "VIDEO" if VideoInput is not None else ""
 
 IN_COMFYUI = folder_paths is not None
 
@@ -141,6 +149,18 @@ def to_uint8(image: Any) -> np.ndarray:
     if array.shape[2] == 1:
         return np.repeat(array, 3, axis=2)
     return np.ascontiguousarray(array[..., :3])
+
+
+def video_frames(video: Any) -> tuple[Any, float]:
+    """A VIDEO's frames as an IMAGE batch, and its frame rate (0 when unknown)."""
+    if VideoInput is None or not isinstance(video, VideoInput):
+        raise InputError(f"video: expected a ComfyUI VIDEO, got {type(video).__name__}")
+    try:
+        components = video.get_components()
+    except Exception as exc:  # av/ffmpeg errors: the file is not a readable video
+        raise InputError(f"video: cannot decode: {exc}") from None
+    rate = components.frame_rate
+    return components.images, float(rate) if rate else 0.0
 
 
 def as_tensor(array: np.ndarray) -> Any:

@@ -1,7 +1,8 @@
 """ContentSafetyImageCheck: check an IMAGE batch mid-graph, e.g. the frames of a video.
 
-Every `stride`-th frame is checked, a batch of frames at a time, stopping at the first
-unsafe one; the whole batch then counts as unsafe. Substitution covers every frame with
+Every `stride`-th frame is checked (or `sample_fps` frames per second of a clip at `fps`,
+as video platforms sample 1-3), a batch of frames at a time, stopping at the first unsafe
+one; the whole batch then counts as unsafe. `ui.safety` holds one verdict per checked frame. Substitution covers every frame with
 the placeholder, or, when the config asks for blur/pixelate and every frame was checked
 (stride 1), censors the flagged regions of the flagged frames only.
 """
@@ -11,11 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..safety import ContentSafetyError, Verdict
-from ..safety.image.frames import check_frames, combine_frames, sample
+from ..safety.errors import CHECK_ERROR
+from ..safety.image.frames import check_frames, combine_frames, sample, sample_per_second
 from ..safety.image.placeholder import placeholder
 from ..safety.image.settings import ImageSettings
 from ..safety.image.substitute import substitute
-from .comfy import ExecutionBlocker, progress, to_uint8
+from .comfy import VIDEO_TYPE, ExecutionBlocker, progress, to_uint8, video_frames
 from .common import (
     CATEGORY,
     common_inputs,
@@ -32,7 +34,7 @@ STAGE = "image"
 
 
 class ContentSafetyImageCheck:
-    DESCRIPTION = ("Checks an IMAGE batch (images or video frames, every Nth with a stride) and "
+    DESCRIPTION = ("Checks an IMAGE batch or a VIDEO (every Nth frame, or N frames per second) and "
                    "passes it through when safe; one unsafe frame makes the whole batch unsafe.")
     CATEGORY = CATEGORY
     FUNCTION = "check"
@@ -48,14 +50,26 @@ class ContentSafetyImageCheck:
     def INPUT_TYPES(cls) -> dict[str, Any]:
         return {
             "required": {
-                "images": ("IMAGE", {"tooltip": "The images or video frames to check."}),
                 **common_inputs(),
                 "stride": ("INT", {
                     "default": 1, "min": 1, "max": 10000,
                     "tooltip": "Check every Nth frame (1 checks all). Frames in between are not "
                                "looked at; the whole batch is unsafe when any checked frame is."}),
             },
-            "optional": remote_inputs("image"),
+            "optional": {
+                "images": ("IMAGE", {"tooltip": "The images or video frames to check (or connect a video)."}),
+                **remote_inputs("image"),
+                "fps": ("FLOAT", {
+                    "default": 0.0, "min": 0.0, "max": 240.0, "step": 0.001,
+                    "tooltip": "Frame rate of the images (0: unknown); a connected video brings its own."}),
+                "sample_fps": ("FLOAT", {
+                    "default": 0.0, "min": 0.0, "max": 60.0, "step": 0.5,
+                    "tooltip": "Check this many frames per second of video (video platforms check 1-3) "
+                               "instead of every stride-th frame; 0 uses stride. Needs a frame rate."}),
+                **({"video": (VIDEO_TYPE, {"tooltip": "A VIDEO (e.g. from Load Video) instead of images; "
+                                                      "its frames come out as images."})}
+                   if VIDEO_TYPE else {}),
+            },
             "hidden": {"unique_id": "UNIQUE_ID"},
         }
 
@@ -64,16 +78,20 @@ class ContentSafetyImageCheck:
         """Re-run after a config edit even when the inputs are unchanged."""
         return config_fingerprint()
 
-    def check(self, images: Any, enable_safe_check: bool, check_mode: str, policy: str,
-              on_unsafe: str, stride: int = 1, unique_id: str = "",
+    def check(self, images: Any = None, enable_safe_check: bool = True, check_mode: str = "local",
+              policy: str = "normal", on_unsafe: str = "raise", stride: int = 1, unique_id: str = "",
               remote_content_safe_service: str | None = None,
-              remote_confidence_threshold: float | None = None) -> dict[str, Any]:
+              remote_confidence_threshold: float | None = None, fps: float = 0.0,
+              sample_fps: float = 0.0, video: Any = None) -> dict[str, Any]:
+        images, fps = self._frames(images, video, fps, unique_id)
         if not enable_safe_check:
             verdict = skipped_verdict()
             return {"ui": ui([verdict]), "result": (images, True, verdict.to_json())}
         settings = run_check(config, stage=STAGE, node_id=unique_id).image  # a broken file: JSON error
-        censor_all = on_unsafe == "substitute" and settings.substitute != "placeholder" and stride == 1
-        indices = sample(len(images), stride)
+        indices = sample_per_second(len(images), fps, sample_fps) if sample_fps > 0 and fps > 0 \
+            else sample(len(images), stride)
+        censor_all = on_unsafe == "substitute" and settings.substitute != "placeholder" \
+            and len(indices) == len(images)
         eng = image_engine(policy, check_mode, stage=STAGE, node_id=unique_id,
                            service=remote_content_safe_service, threshold=remote_confidence_threshold)
         frames = ((i, to_uint8(images[i])) for i in indices)
@@ -91,7 +109,19 @@ class ContentSafetyImageCheck:
             else:
                 out = run_check(lambda: self._substitute(images, verdicts, censor_all, settings),
                                 stage=STAGE, node_id=unique_id)
-        return {"ui": ui([verdict]), "result": (out, verdict.is_safe, verdict.to_json())}
+        per_frame = [{**v.to_dict(), "index": i} for i, v in sorted(verdicts.items())]
+        return {"ui": {"safety": per_frame}, "result": (out, verdict.is_safe, verdict.to_json())}
+
+    @staticmethod
+    def _frames(images: Any, video: Any, fps: float, node_id: str) -> tuple[Any, float]:
+        """The IMAGE batch to check and its frame rate: the images, else the video's frames."""
+        if images is not None:
+            return images, fps
+        if video is None:
+            raise ContentSafetyError(code=CHECK_ERROR, stage=STAGE, node_id=node_id,
+                                     reason="connect images or a video to check")
+        frames, rate = run_check(lambda: video_frames(video), stage=STAGE, node_id=node_id)
+        return frames, rate or fps
 
     @staticmethod
     def _substitute(images: Any, verdicts: dict[int, Verdict], censor_all: bool,

@@ -164,7 +164,8 @@ class ContentSafetySaveImage:
             return
 
         def keep() -> None:
-            check_outside(folder, directory("output"), cfg.source)
+            for served in ("output", "input", "temp"):  # every folder /view serves
+                check_outside(folder, directory(served), cfg.source)
             try:
                 for i in unsafe:
                     quarantine(folder, arrays[i], verdicts[i], stage=STAGE, node_id=node_id, index=i)

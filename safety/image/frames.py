@@ -22,6 +22,16 @@ def sample(count: int, stride: int) -> list[int]:
     return list(range(0, count, max(1, stride)))
 
 
+def sample_per_second(count: int, fps: float, sample_fps: float) -> list[int]:
+    """`sample_fps` frames per second of a clip at `fps` (video platforms check 1-3), evenly
+    spaced from the first frame; every frame when the clip has fewer per second."""
+    if fps <= 0 or sample_fps <= 0:
+        raise ValueError(f"fps and sample_fps must be positive, got {fps} and {sample_fps}")
+    step = max(1.0, fps / sample_fps)
+    return sorted({min(count - 1, int(k * step + 1e-9)) for k in range(int((count - 1) / step) + 1)}) \
+        if count else []
+
+
 def check_frames(engine: Engine, frames: Iterable[tuple[int, np.ndarray]], *, chunk: int,
                  early_exit: bool = True,
                  progress: Callable[[int], None] | None = None) -> dict[int, Verdict]:

@@ -16,15 +16,15 @@ from ..verdict import Verdict
 
 
 def check_outside(quarantine_dir: str, public_dir: str, source: str) -> None:
-    """The quarantine must not sit in (or contain) the output folder ComfyUI serves."""
+    """The quarantine must not sit in (or contain) a folder ComfyUI serves (output, input, temp)."""
     q, p = os.path.realpath(quarantine_dir), os.path.realpath(public_dir)
     try:
         common = os.path.commonpath([q, p])
     except ValueError:  # on different drives (Windows): they cannot overlap
         return
     if common in (q, p):
-        raise ConfigError(f"{source}: image.quarantine_dir {quarantine_dir} overlaps the output "
-                          f"folder {public_dir}; unsafe originals must be kept outside it")
+        raise ConfigError(f"{source}: image.quarantine_dir {quarantine_dir} overlaps "
+                          f"{public_dir}, which ComfyUI serves; unsafe originals must be kept outside it")
 
 
 def quarantine(directory: str, image: np.ndarray, verdict: Verdict, *, stage: str,
