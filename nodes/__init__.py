@@ -4,7 +4,13 @@ from .image_check import ContentSafetyImageCheck
 from .image_load import ContentSafetyLoadImage
 from .image_save import ContentSafetySaveImage
 from .llm_judge import ContentSafetyLLMJudge
+from .comfy import route_table
 from .text_check import ContentSafetyTextCheck
+
+if route_table() is not None:  # inside a running ComfyUI, which brings aiohttp
+    from .routes import register
+
+    register(route_table())
 
 NODE_CLASS_MAPPINGS = {
     "ContentSafetyTextCheck": ContentSafetyTextCheck,

@@ -37,6 +37,16 @@ VIDEO_TYPE = "VIDEO" if VideoInput is not None else ""
 IN_COMFYUI = folder_paths is not None
 
 
+def route_table() -> Any:
+    """ComfyUI's aiohttp route table (served at / and /api); None outside a running ComfyUI."""
+    try:
+        from server import PromptServer
+    except ImportError:
+        return None
+    instance = getattr(PromptServer, "instance", None)
+    return instance.routes if instance is not None else None
+
+
 def user_directory() -> str | None:
     """ComfyUI's user directory, where the pack's config.yaml is looked up."""
     if folder_paths is None:
