@@ -3,7 +3,9 @@ so the nodes can be imported and tested outside ComfyUI."""
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
 import time
 from typing import Any
 
@@ -94,6 +96,21 @@ def annotated_filepath(name: str) -> str:
         if name.endswith(f" [{kind}]"):
             return os.path.join(directory(kind), name[: -len(kind) - 3])
     return os.path.join(directory("input"), name)
+
+
+def provide_example_input(image: str) -> None:
+    """The example workflows load this image by name: copy it into ComfyUI's input folder
+    once, so they run on a fresh install (a user's file of that name is never replaced)."""
+    if folder_paths is None:
+        return
+    target = os.path.join(directory("input"), os.path.basename(image))
+    if os.path.exists(target):
+        return
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copyfile(image, target)
+    except OSError as exc:
+        logging.warning("content_safety_guard: cannot copy the example image to %s: %s", target, exc)
 
 
 def input_images() -> list[str]:
