@@ -1,5 +1,6 @@
-// Messages from the pack's locales/<lang>/main.json (as ComfyUI serves them on /i18n):
-// a lookup that falls back to English, then to the caller's default.
+// Messages from the pack's locales/<lang>/main.json, as ComfyUI serves them on /i18n
+// ({lang: {...main.json keys, nodeDefs}}): a lookup that falls back to English, then to
+// the caller's default.
 
 /** The nested value at "a.b.c" of `tree`, or undefined. */
 function lookup(tree, key) {
@@ -17,8 +18,8 @@ export function languageOf(locale, available) {
 /** t(key, params, fallback): "{name}" placeholders are filled from params. */
 export function translator(served, locale) {
   const lang = languageOf(locale, Object.keys(served ?? {}));
-  const primary = served?.[lang]?.main ?? {};
-  const english = served?.en?.main ?? {};
+  const primary = served?.[lang] ?? {};
+  const english = served?.en ?? {};
   return (key, params = {}, fallback = key) => {
     const text = lookup(primary, key) ?? lookup(english, key) ?? fallback;
     return typeof text === "string" ? text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m)) : fallback;
