@@ -74,7 +74,7 @@ def _text_check(text: Any, policy: str, mode: str) -> tuple[Verdict, list[dict[s
         raise InputError(f"text: {len(text)} characters, more than server.max_text_chars={limit}")
     try:
         return engine(policy, mode).check_text(text), []
-    except ProviderError as exc:
+    except (ProviderError, ConfigError) as exc:  # e.g. remote without credentials: fails closed
         raise ContentSafetyError.from_exception(exc, stage="text") from None
 
 
@@ -84,7 +84,7 @@ def _image_check(data: bytes, name: str, policy: str, mode: str) -> tuple[Verdic
     try:
         verdicts = check_frames(engine(policy, mode), ((f.index, f.rgb) for f in frames),
                                 chunk=cfg.image.batch_size)
-    except ProviderError as exc:
+    except (ProviderError, ConfigError) as exc:
         raise ContentSafetyError.from_exception(exc, stage="image") from None
     return combine_frames(verdicts), [{**v.to_dict(), "index": i} for i, v in sorted(verdicts.items())]
 
