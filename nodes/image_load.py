@@ -13,6 +13,7 @@ from ..safety import ContentSafetyError
 from ..safety.image.decode import Frame, decode_image
 from ..safety.image.frames import check_frames, combine_frames
 from ..safety.image.placeholder import placeholder
+from ..safety.image.quarantine import quarantine_file
 from .comfy import ExecutionBlocker, annotated_filepath, as_tensor, input_images
 from .common import (
     CATEGORY,
@@ -24,7 +25,7 @@ from .common import (
     skipped_verdict,
     ui,
 )
-from .image_common import image_engine, to_batch
+from .image_common import image_engine, quarantine_into, to_batch
 
 STAGE = "image_load"
 
@@ -82,7 +83,8 @@ class ContentSafetyLoadImage:
     def load(self, image: str, enable_safe_check: bool, check_mode: str, policy: str, on_unsafe: str,
              unique_id: str = "", remote_content_safe_service: str | None = None,
              remote_confidence_threshold: float | None = None) -> dict[str, Any]:
-        settings = run_check(config, stage=STAGE, node_id=unique_id).image  # a broken file: JSON error
+        cfg = run_check(config, stage=STAGE, node_id=unique_id)  # a broken file: JSON error
+        settings = cfg.image
         path = annotated_filepath(image)
         decoded = run_check(lambda: decode_image(path, settings, name=image), stage=STAGE, node_id=unique_id)
         size = decoded[0].rgb.shape
@@ -96,6 +98,9 @@ class ContentSafetyLoadImage:
             verdict = combine_frames(verdicts)
         else:
             verdict = skipped_verdict()
+        if verdict.blocked:  # the upload leaves the input folder, which /view serves
+            quarantine_into(cfg, lambda folder: quarantine_file(folder, path, verdict, stage=STAGE, node_id=unique_id),
+                            stage=STAGE, node_id=unique_id)
         if verdict.blocked and on_unsafe == "raise":
             raise ContentSafetyError.from_verdict(verdict, stage=STAGE, node_id=unique_id)
         if not verdict.blocked:

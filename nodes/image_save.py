@@ -17,19 +17,18 @@ import numpy as np
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
-from ..safety import Config, ConfigError, ContentSafetyError, Verdict
+from ..safety import Config, ContentSafetyError, Verdict
 from ..safety.image.frames import combine_frames
-from ..safety.image.quarantine import check_outside, quarantine
+from ..safety.image.quarantine import quarantine
 from ..safety.image.substitute import substitute
 from .comfy import (
     ExecutionBlocker,
-    directory,
     metadata_disabled,
     save_image_path,
     to_uint8,
 )
 from .common import CATEGORY, common_inputs, config, config_fingerprint, remote_inputs, run_check
-from .image_common import check_batch, to_batch
+from .image_common import check_batch, quarantine_into, to_batch
 
 STAGE = "image_save"
 MARKERS = {"saved": "", "placeholder": "blocked", "censored": "censored"}
@@ -156,21 +155,11 @@ class ContentSafetySaveImage:
             counter += 1
         return files
 
-    def _quarantine(self, cfg: Config, arrays: list[np.ndarray], verdicts: list[Verdict],
+    @staticmethod
+    def _quarantine(cfg: Config, arrays: list[np.ndarray], verdicts: list[Verdict],
                     unsafe: list[int], node_id: str) -> None:
         """Unsafe originals for reviewers, when the config names a quarantine folder."""
-        folder = cfg.image.quarantine_dir
-        if not unsafe or not folder:
-            return
-
-        def keep() -> None:
-            for served in ("output", "input", "temp"):  # every folder /view serves
-                check_outside(folder, directory(served), cfg.source)
-            try:
-                for i in unsafe:
-                    quarantine(folder, arrays[i], verdicts[i], stage=STAGE, node_id=node_id, index=i)
-            except OSError as exc:
-                raise ConfigError(f"{cfg.source}: image.quarantine_dir {folder}: cannot write: "
-                                  f"{exc.strerror or exc}") from None
-
-        run_check(keep, stage=STAGE, node_id=node_id)
+        if unsafe:
+            quarantine_into(cfg, lambda folder: [quarantine(folder, arrays[i], verdicts[i], stage=STAGE,
+                                                            node_id=node_id, index=i) for i in unsafe],
+                            stage=STAGE, node_id=node_id)

@@ -378,3 +378,25 @@ def test_sample_per_second_spacing():
     assert sample_per_second(10, 1.0, 2.0) == list(range(10))  # fewer frames per second than asked
     assert sample_per_second(90, 30.0, 1.0) == [0, 30, 60]
     assert sample_per_second(0, 30.0, 1.0) == []
+
+
+def test_load_moves_an_unsafe_upload_out_of_the_served_input_folder(dirs, configure, tmp_path):
+    configure(quarantine_dir=str(tmp_path / "review"))
+    Image.fromarray(solid(10, 12, RED)).save(dirs["input"] / "bad.png")
+    original = (dirs["input"] / "bad.png").read_bytes()
+    with pytest.raises(ContentSafetyError):
+        ContentSafetyLoadImage().load("bad.png", on_unsafe="raise", unique_id="5", **COMMON)
+    assert not (dirs["input"] / "bad.png").exists()
+    [kept] = (tmp_path / "review").glob("*.png")
+    assert kept.read_bytes() == original
+    assert json.loads(kept.with_suffix(".json").read_text())["stage"] == "image_load"
+    assert ContentSafetyLoadImage.VALIDATE_INPUTS("bad.png") == "Invalid image file: bad.png"
+
+
+def test_quarantine_inside_the_input_folder_is_refused(dirs, configure):
+    configure(quarantine_dir=str(dirs["input"] / "review"))
+    Image.fromarray(solid(10, 12, RED)).save(dirs["input"] / "bad.png")
+    with pytest.raises(ContentSafetyError) as info:
+        ContentSafetyLoadImage().load("bad.png", on_unsafe="raise", **COMMON)
+    assert _error(info)["code"] == "content_safe_check_error" and "which ComfyUI serves" in _error(info)["reason"]
+    assert (dirs["input"] / "bad.png").exists()
