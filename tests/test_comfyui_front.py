@@ -254,3 +254,25 @@ def test_browser_sees_badges_toasts_sidebar_and_restored_badges(comfy: Comfy, tm
     assert seen["blur"] == "存疑：个人信息"
     assert seen["sidebarSource"].startswith("来自队列历史") and seen["sidebarRows"] >= 3 and seen["sidebarThumbs"] >= 1
     assert seen["unsafeLevels"] == ["unsafe"] and seen["unsafeText"] == "不安全：色情"
+
+
+def test_image_check_takes_comfyuis_video_type(comfy: Comfy) -> None:
+    """Load Video -> Content Safety Image Check: the VIDEO's frames and frame rate are used."""
+    av = pytest.importorskip("av")
+    path = comfy.base / "input" / "cs_clip.mp4"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("mpeg4", rate=8)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        for i in range(16):  # 2 s at 8 fps
+            frame = av.VideoFrame.from_image(Image.new("RGB", (64, 48), (20 * i, 90, 160)))
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    prompt = {"1": {"class_type": "LoadVideo", "inputs": {"file": path.name}},
+              "2": {"class_type": "ContentSafetyImageCheck", "inputs": {
+                  "video": ["1", 0], "enable_safe_check": True, "check_mode": "local", "policy": "normal",
+                  "on_unsafe": "raise", "stride": 1, "sample_fps": 2.0}},
+              "3": {"class_type": "PreviewAny", "inputs": {"source": ["2", 1]}}}
+    entry = queue(comfy, prompt)
+    assert entry["status"]["status_str"] == "success", messages(entry, "execution_error")
+    assert [v["index"] for v in entry["outputs"]["2"]["safety"]] == [0, 4, 8, 12]
+    assert entry["outputs"]["3"]["text"] == ["True"]
