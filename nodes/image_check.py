@@ -13,7 +13,7 @@ from typing import Any
 
 from ..safety import ContentSafetyError, Verdict
 from ..safety.errors import CHECK_ERROR
-from ..safety.image.frames import check_frames, combine_frames, sample, sample_per_second
+from ..safety.image.frames import check_frames, combine_frames, per_frame, sample, sample_per_second
 from ..safety.image.placeholder import placeholder
 from ..safety.image.settings import ImageSettings
 from ..safety.image.substitute import substitute
@@ -109,8 +109,7 @@ class ContentSafetyImageCheck:
             else:
                 out = run_check(lambda: self._substitute(images, verdicts, censor_all, settings),
                                 stage=STAGE, node_id=unique_id)
-        per_frame = [{**v.to_dict(), "index": i} for i, v in sorted(verdicts.items())]
-        return {"ui": {"safety": per_frame}, "result": (out, verdict.is_safe, verdict.to_json())}
+        return {"ui": {"safety": per_frame(verdicts)}, "result": (out, verdict.is_safe, verdict.to_json())}
 
     @staticmethod
     def _frames(images: Any, video: Any, fps: float, node_id: str) -> tuple[Any, float]:

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..safety import ContentSafetyError
 from ..safety.image.decode import Frame, decode_image
-from ..safety.image.frames import check_frames, combine_frames
+from ..safety.image.frames import check_frames, combine_frames, per_frame
 from ..safety.image.placeholder import placeholder
 from ..safety.image.quarantine import quarantine_file
 from .comfy import ExecutionBlocker, annotated_filepath, as_tensor, input_images
@@ -96,8 +96,10 @@ class ContentSafetyLoadImage:
                                                       chunk=settings.batch_size),
                                  stage=STAGE, node_id=unique_id)
             verdict = combine_frames(verdicts)
+            shown = per_frame(verdicts)  # one verdict per frame of an animation
         else:
             verdict = skipped_verdict()
+            shown = ui([verdict])["safety"]
         if verdict.blocked:  # the upload leaves the input folder, which /view serves
             quarantine_into(cfg, lambda folder: quarantine_file(folder, path, verdict, stage=STAGE, node_id=unique_id),
                             stage=STAGE, node_id=unique_id)
@@ -111,4 +113,4 @@ class ContentSafetyLoadImage:
             cover = run_check(lambda: placeholder(size[1], size[0], settings.placeholder),
                               stage=STAGE, node_id=unique_id)
             result = (to_batch([cover] * len(frames)), as_tensor(np.zeros((len(frames), 64, 64), np.float32)))
-        return {"ui": ui([verdict]), "result": (*result, verdict.is_safe, verdict.to_json())}
+        return {"ui": {"safety": shown}, "result": (*result, verdict.is_safe, verdict.to_json())}

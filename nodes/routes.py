@@ -25,7 +25,7 @@ from ..safety import DECISION_HOOKS, ContentSafetyError, Decision, Verdict
 from ..safety.audit_rows import FILTERS, audit_available, read_rows
 from ..safety.errors import ConfigError, InputError, ProviderError
 from ..safety.image.decode import decode_image
-from ..safety.image.frames import check_frames, combine_frames
+from ..safety.image.frames import check_frames, combine_frames, per_frame
 from ..safety.status import status_report
 from .common import CHECK_MODES, config, engine
 
@@ -86,7 +86,7 @@ def _image_check(data: bytes, name: str, policy: str, mode: str) -> tuple[Verdic
                                 chunk=cfg.image.batch_size)
     except (ProviderError, ConfigError) as exc:
         raise ContentSafetyError.from_exception(exc, stage="image") from None
-    return combine_frames(verdicts), [{**v.to_dict(), "index": i} for i, v in sorted(verdicts.items())]
+    return combine_frames(verdicts), per_frame(verdicts)
 
 
 async def _read_image(request: web.Request, limit: int) -> tuple[bytes, str, dict[str, Any]]:

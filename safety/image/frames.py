@@ -49,6 +49,11 @@ def check_frames(engine: Engine, frames: Iterable[tuple[int, np.ndarray]], *, ch
     return verdicts
 
 
+def per_frame(verdicts: Mapping[int, Verdict]) -> list[dict[str, object]]:
+    """One verdict per checked frame, with its index, in frame order (what `ui.safety` holds)."""
+    return [{**v.to_dict(), "index": i} for i, v in sorted(verdicts.items())]
+
+
 def combine_frames(verdicts: Mapping[int, Verdict], *, tag: bool | None = None) -> Verdict:
     """One verdict for a clip: the worst frame decides; evidence says which frame (by
     default when there is more than one), flagged frames first, capped so a long clip

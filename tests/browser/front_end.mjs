@@ -69,7 +69,7 @@ try {
     const workflow = await (await fetch("/api/workflow_templates/content_safety_guard/check_text_preview.json")).json();
     await app.loadGraphData(workflow, true, false, `check_text_preview ${Date.now()}`);
     app.graph.nodes.find((n) => n.type === "PrimitiveStringMultiline").widgets[0].value = text;
-    await app.queuePrompt(0, 1);
+    await app.extensionManager.command.execute("Comfy.QueuePrompt"); // what the Run button does
   }, UNSAFE);
   const toast = page.locator(".p-toast-message", { hasText: "内容安全检测终止了运行" });
   await toast.first().waitFor(WAIT);
@@ -86,7 +86,7 @@ try {
     const { app } = window.comfyAPI.app;
     const node = app.graph.nodes.find((n) => n.type === "ContentSafetyTextCheck");
     node.widgets.find((w) => w.name === "check_mode").value = "remote";
-    await app.queuePrompt(0, 1);
+    await app.extensionManager.command.execute("Comfy.QueuePrompt"); // what the Run button does
   });
   const warning = page.locator(".p-toast-message", { hasText: "内容安全：缺少凭据" });
   await warning.first().waitFor(WAIT);
@@ -100,12 +100,12 @@ try {
     const { app } = window.comfyAPI.app;
     const workflow = await (await fetch("/api/workflow_templates/content_safety_guard/load_image_save.json")).json();
     await app.loadGraphData(workflow, true, false, `load_image_save ${Date.now()}`);
-    await app.queuePrompt(0, 1);
+    await app.extensionManager.command.execute("Comfy.QueuePrompt"); // what the Run button does
   });
   const saveBadge = () => window.comfyAPI.app.app.graph.nodes.find((n) => n.type === "ContentSafetySaveImage")?.contentSafetySummary;
   await page.waitForFunction(saveBadge, null, WAIT);
   seen.saveBadge = await badgeOf("ContentSafetySaveImage");
-  await inPage(async () => { await window.comfyAPI.app.app.queuePrompt(0, 1); }); // a second run: served from the cache
+  await inPage(async () => { await window.comfyAPI.app.app.extensionManager.command.execute("Comfy.QueuePrompt"); }); // a second run: served from the cache
   await page.waitForFunction(async () => {
     const history = await (await fetch("/api/history?max_items=1")).json();
     const [entry] = Object.values(history);
