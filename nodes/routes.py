@@ -118,6 +118,10 @@ async def check(request: web.Request) -> web.Response:
         verdict, frames = await loop.run_in_executor(None, lambda: _image_check(data, name, policy, mode))
         text = None
     else:
+        limit = 4 * config().server.max_text_chars + 4096  # UTF-8 and JSON escapes of the longest text
+        if (request.content_length or 0) > limit:
+            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=request.content_length,
+                                                text=f"body: more than {limit} bytes (server.max_text_chars)")
         try:
             fields = await request.json()
         except json.JSONDecodeError as exc:

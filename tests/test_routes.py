@@ -43,3 +43,9 @@ def test_bad_requests_reach_no_hook() -> None:
     with DECISION_HOOKS.registered(seen.append):
         status, body = post("/content_safety/check", json={"text": ["not", "a", "string"]})
     assert status == 400 and body["error"]["code"] == "bad_request" and seen == []
+
+
+def test_an_oversized_json_body_is_refused_before_it_is_parsed() -> None:
+    status, body = post("/content_safety/check", data=b'{"text": "' + b"x" * 100_000 + b'"}',
+                        headers={"Content-Type": "application/json"})
+    assert status == 413 and body["error"]["code"] == "too_large" and "max_text_chars" in body["error"]["message"]
