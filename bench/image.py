@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 import conftest  # noqa: F401  (loads the pack as content_safety_guard)
 from content_safety_guard.safety import Config, Engine
-from content_safety_guard.safety.image.settings import ImageSettings
+from content_safety_guard.safety.settings.image import ImageSettings
 from content_safety_guard.safety.policy import BUILTIN_POLICIES
 from nudenet import NudeDetector
 

@@ -11,8 +11,7 @@ from urllib.parse import quote
 import pytest
 
 from content_safety_guard.safety import Engine, ProviderError
-from content_safety_guard.safety.engine import register_text_checker
-from emulator.helpers import AK_ID, AK_SECRET, STS_ID, STS_SECRET, STS_TOKEN, LocalRule, config_for
+from emulator.helpers import AK_ID, AK_SECRET, STS_ID, STS_SECRET, STS_TOKEN, local_rule, config_for
 from emulator.server import Blackhole, free_port_address
 
 pytest_plugins = ("emulator.fixtures",)
@@ -131,7 +130,10 @@ def test_no_failover_for_a_bad_request_and_both_failures_are_reported(green, gre
 
 # --- what the policy makes of a failure ---------------------------------------------------
 
-register_text_checker("test_local_faults", lambda config, options: LocalRule())
+@pytest.fixture(autouse=True)
+def _local_rule():
+    with local_rule("test_local_faults"):
+        yield
 
 
 def _policies(green, **policy):

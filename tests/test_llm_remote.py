@@ -108,7 +108,7 @@ def test_broken_credentials_file_does_not_quote_it(tmp_path: Path) -> None:
     creds.write_text("dashscope:\n  api_key: sk-leaky-secret\n   bad: [indent\n")
     with pytest.raises(ConfigError) as info:
         api_key("https://dashscope.aliyuncs.com/v1", str(creds))
-    assert "not valid YAML" in str(info.value) and "sk-leaky-secret" not in str(info.value)
+    assert "invalid YAML" in str(info.value) and "sk-leaky-secret" not in str(info.value)
     creds.write_text(yaml.safe_dump({"dashscope": {"apikey": "sk-leaky-secret"}}))
     with pytest.raises(ConfigError, match=r"dashscope.apikey: unknown key") as info:
         api_key("https://dashscope.aliyuncs.com/v1", str(creds))

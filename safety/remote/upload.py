@@ -24,7 +24,7 @@ import requests
 
 from .aliyun import Fault, GreenClient, Region
 from .redact import guard_sdk_logs
-from .settings import AliyunSettings
+from ..settings.aliyun import AliyunSettings
 
 TOKEN_MARGIN_S = 60.0  # renew a token this long before it expires
 # OSS answers these when the temporary credentials of a cached token no longer work.
