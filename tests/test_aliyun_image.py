@@ -19,7 +19,7 @@ from content_safety_guard.safety.errors import InputError, ProviderError
 from content_safety_guard.safety.remote import redact
 from content_safety_guard.safety.remote.aliyun import CLIENTS_KEPT
 from content_safety_guard.nodes.common import remote_options
-from content_safety_guard.safety import CHECKERS, Setup
+from content_safety_guard.safety import CHECKERS, Engine, Setup
 from emulator.helpers import AK_SECRET, config_for
 
 RED = np.zeros((48, 64, 3), np.uint8)
@@ -175,8 +175,9 @@ def test_image_url_when_files_are_published(green, aliyun_env, tmp_path):
 
 
 def test_bad_images_are_input_errors(green, aliyun_env):
-    with pytest.raises(InputError, match="HxWx3 uint8"):
-        run(config_for(green), [np.zeros((8, 8), np.float32)])
+    cfg = config_for(green)
+    with pytest.raises(InputError, match="HxWx3 uint8"):  # the engine checks before any checker
+        Engine(cfg.policy("normal"), cfg, mode="remote").check_images([np.zeros((8, 8), np.float32)])
     assert green.server.requests == 0
 
 
@@ -193,8 +194,6 @@ def test_image_faults_fail_with_the_service_code(green, aliyun_env):
 
 
 def test_engine_remote_mode_checks_a_batch_with_the_node_options(green, aliyun_env):
-    from content_safety_guard.safety import Engine
-
     cfg = config_for(green)
     engine = Engine(cfg.policy("normal"), cfg, mode="remote",
                     options=remote_options("image", "postImageCheck", 92.0))
