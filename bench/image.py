@@ -137,7 +137,7 @@ def main() -> int:
     policy = BUILTIN_POLICIES["normal"]
     engine = Engine(policy, config)
     checker = engine.image_checkers[0]
-    checker.check_images([photo_like(64, 64, 0)], policy)  # loads the shared session
+    checker.check_images([photo_like(64, 64, 0)])  # loads the shared session
     model = checker._load()
     session, input_name = model.session, model.input_name
     reference = NudeDetector()

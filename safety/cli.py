@@ -65,7 +65,7 @@ def cmd_check_text(args: argparse.Namespace) -> int:
     text = _read_text(args)
     try:
         verdict = engine.check_text(text, user=args.user)
-    except ProviderError as exc:
+    except (ProviderError, InputError) as exc:
         _emit(engine, (), text=text, user=args.user or "",
               error=ContentSafetyError.from_exception(exc, stage="cli"))
         raise

@@ -268,3 +268,23 @@ def test_an_edited_sidecar_is_checked_against_the_cached_session(tmp_path):
     write_sidecar(tmp_path / "m.json", _sidecar())
     os.utime(tmp_path / "m.json", ns=(stat.st_atime_ns, stat.st_mtime_ns + 2 * 10**9))
     assert sidecar.session(sidecar.find_model("m", cfg)) is first
+
+
+def test_model_names_resolve_by_the_sidecar_modality(tmp_path):
+    """`model:<name>` finds text models for text_checkers and image models for image_checkers."""
+    build_classifier(tmp_path, "pictures")
+    (tmp_path / "words.onnx").write_bytes((tmp_path / "pictures.onnx").read_bytes())
+    write_sidecar(tmp_path / "words.json", {"modality": "text", "labels": ["safe", "toxic"]})
+    cfg = _config(tmp_path)
+    assert models.find_model("words", cfg).modality == "text"
+    assert models.find_model("pictures", cfg).modality == "image"
+    policy = cfg.policy()
+    with pytest.raises(ConfigError, match="words.json.*text models are not supported"):
+        Engine(replace(policy, text_checkers=("model:words",)), cfg)
+    with pytest.raises(ConfigError, match="'pictures' .*is an image model; text_checkers need"):
+        Engine(replace(policy, text_checkers=("model:pictures",)), cfg)
+    with pytest.raises(ConfigError, match="modality: text model 'words' used as an image checker"):
+        Engine(replace(policy, image_checkers=("model:words",)), cfg).check_images([np.zeros((4, 4, 3), np.uint8)])
+    write_sidecar(tmp_path / "words.json", {"modality": "audio"})
+    with pytest.raises(ConfigError, match="words.json: modality: must be one of image, text"):
+        models.find_model("words", cfg)
