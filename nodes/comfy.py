@@ -94,8 +94,7 @@ def _on_prompt(json_data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _register_origin_tracking() -> None:
-    server = sys.modules.get("server")
-    instance = getattr(getattr(server, "PromptServer", None), "instance", None)
+    instance = _prompt_server()
     if instance is None:
         return
     from aiohttp import web
@@ -114,21 +113,32 @@ def _register_origin_tracking() -> None:
     instance.add_on_prompt_handler(_on_prompt)
 
 
-def run_origin() -> Origin:
-    """Prompt id, client id, user and remote address of the running node, where known."""
+def _prompt_server() -> Any:
+    server = sys.modules.get("server")
+    return getattr(getattr(server, "PromptServer", None), "instance", None)
+
+
+def _current_prompt_id() -> str:
+    """The executing node's prompt; before nodes run (IS_CHANGED), the prompt being executed."""
     try:
         from comfy_execution.utils import get_executing_context
     except ImportError:
-        return Origin()
+        return ""
     context = get_executing_context()
-    if context is None:
+    if context is not None:
+        return str(context.prompt_id)
+    return str(getattr(_prompt_server(), "last_prompt_id", None) or "")
+
+
+def run_origin() -> Origin:
+    """Prompt id, client id, user and remote address of the running prompt, where known."""
+    prompt_id = _current_prompt_id()
+    if not prompt_id:
         return Origin()
-    origin = _origins.get(context.prompt_id)
+    origin = _origins.get(prompt_id)
     if origin is not None:
         return origin
-    server = sys.modules.get("server")
-    instance = getattr(getattr(server, "PromptServer", None), "instance", None)
-    return Origin(context.prompt_id, str(getattr(instance, "client_id", None) or ""))
+    return Origin(prompt_id, str(getattr(_prompt_server(), "client_id", None) or ""))
 
 
 # images: folders, saving, progress and tensors -------------------------------------------

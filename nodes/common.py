@@ -122,15 +122,22 @@ def remote_options(kind: str, service: str | None = None, threshold: float | Non
     return CheckOptions(remote=RemoteOptions(**chosen, confidence_threshold=threshold))
 
 
+def rerun_key() -> str:
+    """What a check's result depends on besides its inputs: the config file's version and
+    the user who queued the prompt (trusted_users), so ComfyUI's output cache never serves
+    one user's verdict to another or a verdict of the old policy."""
+    return f"{config_fingerprint()}|user={run_origin().user}"
+
+
 class CheckNode:
-    """Base of the pack's check nodes: category and IS_CHANGED (re-run after a config edit)."""
+    """Base of the pack's check nodes: category and IS_CHANGED."""
 
     CATEGORY = CATEGORY
 
     @classmethod
     def IS_CHANGED(cls, **_inputs: Any) -> str:
         """ComfyUI re-runs a node only when its inputs or this value change."""
-        return config_fingerprint()
+        return rerun_key()
 
 
 # one run ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..safety import Frame, combine_frames, decode_image, placeholder
 from .comfy import ExecutionBlocker, annotated_filepath, as_tensor, input_images
-from .common import CheckNode, common_inputs, config_fingerprint, remote_inputs, ui
+from .common import CheckNode, common_inputs, remote_inputs, rerun_key, ui
 from .image_common import image_run, to_batch
 
 STAGE = "image_load"
@@ -56,7 +56,7 @@ class ContentSafetyLoadImage(CheckNode):
         """A new file content or a config edit re-runs the node."""
         try:
             with open(annotated_filepath(image), "rb") as f:
-                return hashlib.sha256(f.read()).hexdigest() + config_fingerprint()
+                return hashlib.sha256(f.read()).hexdigest() + rerun_key()
         except OSError:
             return ""  # VALIDATE_INPUTS reports the missing file
 

@@ -136,3 +136,16 @@ def test_origins_are_bounded(executing, monkeypatch: pytest.MonkeyPatch) -> None
     for i in range(5):
         comfy.note_prompt({"prompt_id": f"p{i}"}, "u", "")
     assert list(comfy._origins) == ["p2", "p3", "p4"]
+
+
+def test_comfyui_reruns_a_check_for_another_user(executing) -> None:
+    """ComfyUI's output cache keys on IS_CHANGED: a verdict for a trusted user must not be
+    served to the next user queuing the same prompt."""
+    alice = comfy.note_prompt({}, "alice", "")["prompt_id"]
+    bob = comfy.note_prompt({}, "bob", "")["prompt_id"]
+    executing(alice)
+    for_alice = ContentSafetyTextCheck.IS_CHANGED(text=UNSAFE)
+    executing(bob)
+    assert ContentSafetyTextCheck.IS_CHANGED(text=UNSAFE) != for_alice
+    executing(alice)
+    assert ContentSafetyTextCheck.IS_CHANGED(text=UNSAFE) == for_alice
