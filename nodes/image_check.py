@@ -11,32 +11,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..safety import ContentSafetyError, Verdict
-from ..safety.errors import CHECK_ERROR
-from ..safety.image.frames import check_frames, combine_frames, per_frame, sample, sample_per_second
-from ..safety.image.placeholder import placeholder
-from ..safety.image.settings import ImageSettings
-from ..safety.image.substitute import substitute
-from .comfy import VIDEO_TYPE, ExecutionBlocker, progress, to_uint8, video_frames
-from .common import (
-    CATEGORY,
-    common_inputs,
-    config,
-    config_fingerprint,
-    remote_inputs,
-    run_check,
-    skipped_verdict,
-    ui,
+from ..safety import (
+    ImageSettings,
+    InputError,
+    Verdict,
+    combine_frames,
+    per_frame,
+    placeholder,
+    sample,
+    sample_per_second,
+    substitute,
 )
-from .image_common import image_engine, to_batch
+from .comfy import VIDEO_TYPE, progress, to_uint8, video_frames
+from .common import CheckNode, common_inputs, remote_inputs, ui
+from .image_common import image_run, to_batch
 
 STAGE = "image"
 
 
-class ContentSafetyImageCheck:
+class ContentSafetyImageCheck(CheckNode):
     DESCRIPTION = ("Checks an IMAGE batch or a VIDEO (every Nth frame, or N frames per second) and "
                    "passes it through when safe; one unsafe frame makes the whole batch unsafe.")
-    CATEGORY = CATEGORY
     FUNCTION = "check"
     RETURN_TYPES = ("IMAGE", "BOOLEAN", "STRING")
     RETURN_NAMES = ("images", "is_safe", "verdict_json")
@@ -73,53 +68,42 @@ class ContentSafetyImageCheck:
             "hidden": {"unique_id": "UNIQUE_ID"},
         }
 
-    @classmethod
-    def IS_CHANGED(cls, **_inputs: Any) -> str:
-        """Re-run after a config edit even when the inputs are unchanged."""
-        return config_fingerprint()
-
     def check(self, images: Any = None, enable_safe_check: bool = True, check_mode: str = "local",
               policy: str = "normal", on_unsafe: str = "raise", stride: int = 1, unique_id: str = "",
               remote_content_safe_service: str | None = None,
               remote_confidence_threshold: float | None = None, fps: float = 0.0,
               sample_fps: float = 0.0, video: Any = None) -> dict[str, Any]:
-        images, fps = self._frames(images, video, fps, unique_id)
+        run = image_run(STAGE, unique_id, policy, check_mode, service=remote_content_safe_service,
+                        threshold=remote_confidence_threshold)
+        images, fps = run.guard(lambda: self._frames(images, video, fps))
         if not enable_safe_check:
-            verdict = skipped_verdict()
+            verdict = run.disabled()
             return {"ui": ui([verdict]), "result": (images, True, verdict.to_json())}
-        settings = run_check(config, stage=STAGE, node_id=unique_id).image  # a broken file: JSON error
+        settings = run.config().image
         indices = sample_per_second(len(images), fps, sample_fps) if sample_fps > 0 and fps > 0 \
             else sample(len(images), stride)
         censor_all = on_unsafe == "substitute" and settings.substitute != "placeholder" \
             and len(indices) == len(images)
-        eng = image_engine(policy, check_mode, stage=STAGE, node_id=unique_id,
-                           service=remote_content_safe_service, threshold=remote_confidence_threshold)
+        eng = run.engine()
         frames = ((i, to_uint8(images[i])) for i in indices)
-        verdicts = run_check(lambda: check_frames(eng, frames, chunk=settings.batch_size,
-                                                  early_exit=not censor_all,
-                                                  progress=progress(len(indices), unique_id)),
-                             stage=STAGE, node_id=unique_id)
+        verdicts = run.guard(lambda: eng.check_frames(frames, chunk=settings.batch_size, early_exit=not censor_all,
+                                                      progress=progress(len(indices), unique_id), user=run.user))
         verdict = combine_frames(verdicts)
-        out: Any = images
-        if verdict.blocked:
-            if on_unsafe == "raise":
-                raise ContentSafetyError.from_verdict(verdict, stage=STAGE, node_id=unique_id)
-            if on_unsafe == "block":
-                out = ExecutionBlocker(None)
-            else:
-                out = run_check(lambda: self._substitute(images, verdicts, censor_all, settings),
-                                stage=STAGE, node_id=unique_id)
+        out, action = run.react(verdict, on_unsafe, images,
+                                lambda: self._substitute(images, verdicts, censor_all, settings))
+        if action == "substituted" and censor_all:
+            action = "censored"
+        run.decide(action, [verdict])
         return {"ui": {"safety": per_frame(verdicts)}, "result": (out, verdict.is_safe, verdict.to_json())}
 
     @staticmethod
-    def _frames(images: Any, video: Any, fps: float, node_id: str) -> tuple[Any, float]:
+    def _frames(images: Any, video: Any, fps: float) -> tuple[Any, float]:
         """The IMAGE batch to check and its frame rate: the images, else the video's frames."""
         if images is not None:
             return images, fps
         if video is None:
-            raise ContentSafetyError(code=CHECK_ERROR, stage=STAGE, node_id=node_id,
-                                     reason="connect images or a video to check")
-        frames, rate = run_check(lambda: video_frames(video), stage=STAGE, node_id=node_id)
+            raise InputError("connect images or a video to check")
+        frames, rate = video_frames(video)
         return frames, rate or fps
 
     @staticmethod

@@ -21,13 +21,26 @@ from typing import Any
 
 from aiohttp import web
 
-from ..safety import DECISION_HOOKS, ContentSafetyError, Decision, Verdict
-from ..safety.audit_rows import FILTERS, audit_available, read_rows
-from ..safety.errors import ConfigError, InputError, ProviderError
-from ..safety.image.decode import decode_image
-from ..safety.image.frames import check_frames, combine_frames, per_frame
-from ..safety.status import status_report
-from .common import CHECK_MODES, config, engine
+from ..safety import (
+    AUDIT_FILTERS,
+    DECISION_HOOKS,
+    ConfigError,
+    ContentSafetyError,
+    Decision,
+    Engine,
+    HookError,
+    InputError,
+    ProviderError,
+    Verdict,
+    audit_available,
+    combine_frames,
+    decode_image,
+    per_frame,
+    read_audit_rows,
+    status_report,
+)
+from .comfy import request_origin
+from .common import CHECK_MODES, config
 
 PREFIX = "/content_safety"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -66,24 +79,29 @@ def _options(fields: dict[str, Any]) -> tuple[str, str]:
     return policy, mode
 
 
-def _text_check(text: Any, policy: str, mode: str) -> tuple[Verdict, list[dict[str, Any]]]:
+def _engine(policy: str, mode: str) -> Engine:
+    cfg = config()
+    return Engine(cfg.policy(policy), cfg, mode=mode)
+
+
+def _text_check(text: Any, policy: str, mode: str, user: str) -> tuple[Verdict, list[dict[str, Any]]]:
     limit = config().server.max_text_chars
     if not isinstance(text, str):
         raise InputError(f"text: expected a string, got {type(text).__name__}")
     if len(text) > limit:
         raise InputError(f"text: {len(text)} characters, more than server.max_text_chars={limit}")
     try:
-        return engine(policy, mode).check_text(text), []
+        return _engine(policy, mode).check_text(text, user=user), []
     except (ProviderError, ConfigError) as exc:  # e.g. remote without credentials: fails closed
         raise ContentSafetyError.from_exception(exc, stage="text") from None
 
 
-def _image_check(data: bytes, name: str, policy: str, mode: str) -> tuple[Verdict, list[dict[str, Any]]]:
+def _image_check(data: bytes, name: str, policy: str, mode: str, user: str) -> tuple[Verdict, list[dict[str, Any]]]:
     cfg = config()
     frames = decode_image(data, cfg.image, name=name)
     try:
-        verdicts = check_frames(engine(policy, mode), ((f.index, f.rgb) for f in frames),
-                                chunk=cfg.image.batch_size)
+        verdicts = _engine(policy, mode).check_frames(((f.index, f.rgb) for f in frames),
+                                                      chunk=cfg.image.batch_size, user=user)
     except (ProviderError, ConfigError) as exc:
         raise ContentSafetyError.from_exception(exc, stage="image") from None
     return combine_frames(verdicts), per_frame(verdicts)
@@ -112,10 +130,11 @@ async def _read_image(request: web.Request, limit: int) -> tuple[bytes, str, dic
 
 async def check(request: web.Request) -> web.Response:
     loop = asyncio.get_running_loop()
+    user, remote_addr = request_origin(request)
     if request.content_type.startswith("multipart/"):
         data, name, fields = await _read_image(request, config().server.max_image_bytes)
         policy, mode = _options(fields)
-        verdict, frames = await loop.run_in_executor(None, lambda: _image_check(data, name, policy, mode))
+        verdict, frames = await loop.run_in_executor(None, lambda: _image_check(data, name, policy, mode, user))
         text = None
     else:
         limit = 4 * config().server.max_text_chars + 4096  # UTF-8 and JSON escapes of the longest text
@@ -130,12 +149,14 @@ async def check(request: web.Request) -> web.Response:
             raise InputError("body: expected a JSON object with 'text' (or a multipart upload with 'image')")
         policy, mode = _options(fields)
         text = fields["text"]
-        verdict, frames = await loop.run_in_executor(None, lambda: _text_check(text, policy, mode))
-    DECISION_HOOKS.emit(Decision(stage="api", action="passed" if verdict.is_safe else
-                                 "blocked" if verdict.blocked else "flagged",
-                                 verdicts=(verdict,), policy=policy, mode=mode,
-                                 user=request.headers.get("comfy-user", ""),
-                                 remote_addr=request.remote or "", text=text))
+        verdict, frames = await loop.run_in_executor(None, lambda: _text_check(text, policy, mode, user))
+    decision = Decision(stage="api", action="passed" if verdict.is_safe else "blocked" if verdict.blocked
+                        else "flagged", verdicts=(verdict,), policy=policy, mode=mode, user=user,
+                        remote_addr=remote_addr, text=text)
+    try:
+        DECISION_HOOKS.emit(decision)
+    except HookError as exc:  # e.g. the audit store refused the row: no answer without a record
+        raise ContentSafetyError.from_exception(exc, stage="image" if text is None else "text") from None
     body: dict[str, Any] = {"verdict": verdict.to_dict(), "is_safe": verdict.is_safe,
                             "blocked": verdict.blocked, "policy": policy}
     if frames:
@@ -163,9 +184,9 @@ async def audit(request: web.Request) -> web.Response:
     except ValueError:
         raise InputError(f"limit: expected an integer, got {request.query['limit']!r}") from None
     limit = max(1, min(limit, cfg.server.max_audit_rows))
-    filters = {k: request.query[k] for k in FILTERS if request.query.get(k)}
+    filters = {k: request.query[k] for k in AUDIT_FILTERS if request.query.get(k)}
     rows = await asyncio.get_running_loop().run_in_executor(
-        None, lambda: read_rows(cfg, limit=limit, filters=filters))
+        None, lambda: read_audit_rows(cfg, limit=limit, filters=filters))
     return web.json_response({"rows": rows or [], "limit": limit, "filters": filters})
 
 

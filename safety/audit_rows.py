@@ -1,6 +1,6 @@
 """Reading decisions back for GET /content_safety/audit and the front end's sidebar.
 
-The audit store is the `safety.audit` package; `read_rows` is the one place that reads
+The audit store is the `safety.audit` package; `read_audit_rows` is the one place that reads
 it, so the route works unchanged whichever store (SQLite, PostgreSQL) it holds. Rows
 are `Decision.to_dict()` mappings, newest first; filters apply here, store-agnostic."""
 
@@ -14,14 +14,14 @@ from typing import Any
 from .config import Config
 from .verdict import Verdict, combine
 
-FILTERS = ("level", "category", "node", "user", "stage")
+AUDIT_FILTERS = ("level", "category", "node", "user", "stage")
 
 
 def audit_available() -> bool:
     return importlib.util.find_spec(f"{__package__}.audit") is not None
 
 
-def read_rows(cfg: Config, *, limit: int, filters: Mapping[str, str]) -> list[dict[str, Any]] | None:
+def read_audit_rows(cfg: Config, *, limit: int, filters: Mapping[str, str]) -> list[dict[str, Any]] | None:
     """Up to `limit` rows that pass `filters`; None when no audit store is installed."""
     if not audit_available():
         return None
@@ -36,7 +36,7 @@ def row_verdict(row: Mapping[str, Any]) -> Verdict:
 
 def matches(row: Mapping[str, Any], filters: Mapping[str, str]) -> bool:
     verdict = row_verdict(row)
-    wanted = {k: v for k, v in filters.items() if k in FILTERS and v}
+    wanted = {k: v for k, v in filters.items() if k in AUDIT_FILTERS and v}
     return (wanted.get("level", verdict.level) == verdict.level
             and wanted.get("category", "") in ("", *verdict.categories)
             and wanted.get("node", str(row.get("node_id", ""))) == str(row.get("node_id", ""))

@@ -8,9 +8,9 @@ import types
 
 import pytest
 from content_safety_guard.safety import Config, ConfigError, Decision, Verdict
-from content_safety_guard.safety.audit_rows import read_rows, select
+from content_safety_guard.safety.audit_rows import read_audit_rows, select
 from content_safety_guard.safety.config import parse_config
-from content_safety_guard.safety.server_settings import AUDIT_TOKEN_ENV
+from content_safety_guard.safety.settings.server import AUDIT_TOKEN_ENV
 from content_safety_guard.safety.status import sha256_file, status_report
 
 
@@ -68,10 +68,10 @@ def test_audit_rows_filter_by_level_category_node_and_user() -> None:
 
 
 def test_read_rows_asks_the_audit_package_when_it_exists(monkeypatch) -> None:
-    assert read_rows(Config(), limit=5, filters={}) in (None, [])  # no store installed: None
+    assert read_audit_rows(Config(), limit=5, filters={}) in (None, [])  # no store installed: None
     fake = types.ModuleType("content_safety_guard.safety.audit")
     fake.read_rows = lambda cfg, limit: [_row("unsafe", ("hate",), user="u")]  # the store's reader
     fake.__spec__ = types.SimpleNamespace(name=fake.__name__)
     monkeypatch.setitem(sys.modules, fake.__name__, fake)
     monkeypatch.setattr("content_safety_guard.safety.audit_rows.audit_available", lambda: True)
-    assert [r["user"] for r in read_rows(Config(), limit=5, filters={"category": "hate"})] == ["u"]
+    assert [r["user"] for r in read_audit_rows(Config(), limit=5, filters={"category": "hate"})] == ["u"]

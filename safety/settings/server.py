@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from .schema import Section
+from ..schema import Section
 
 AUDIT_TOKEN_ENV = "COMFY_CONTENT_SAFETY_AUDIT_TOKEN"
 MIN_TOKEN = 16
