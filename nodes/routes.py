@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -57,10 +58,13 @@ def json_errors(handler: Handler) -> Handler:
             return await handler(request)
         except ContentSafetyError as exc:  # a provider failed and the policy fails closed
             return web.json_response({"error": exc.payload}, status=502)
-        except (InputError, ValueError) as exc:  # ConfigError is a ValueError
+        except (InputError, ConfigError) as exc:
             return error(400, "config_error" if isinstance(exc, ConfigError) else "bad_request", str(exc))
         except web.HTTPRequestEntityTooLarge as exc:
             return error(413, "too_large", exc.text or "request body too large")
+        except Exception:  # a bug: logged with its traceback, answered without it
+            logging.exception("content_safety_guard: %s %s failed", request.method, request.path)
+            return error(500, "internal_error", "the check failed unexpectedly; see ComfyUI's log")
     return wrapped
 
 
@@ -143,8 +147,9 @@ async def check(request: web.Request) -> web.Response:
                                                 text=f"body: more than {limit} bytes (server.max_text_chars)")
         try:
             fields = await request.json()
-        except json.JSONDecodeError as exc:
-            raise InputError(f"body: not JSON ({exc.msg}); send {{\"text\": ...}} or a multipart image") from None
+        except ValueError as exc:  # not JSON, or not UTF-8
+            what = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
+            raise InputError(f"body: not JSON ({what}); send {{\"text\": ...}} or a multipart image") from None
         if not isinstance(fields, dict) or "text" not in fields:
             raise InputError("body: expected a JSON object with 'text' (or a multipart upload with 'image')")
         policy, mode = _options(fields)
