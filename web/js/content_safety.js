@@ -28,7 +28,14 @@ let runFlagged = false; // a check of the running prompt flagged something: blur
 const blurred = new Set();
 
 const setting = (id) => app.extensionManager?.setting?.get(id);
-const t = (...args) => translator(served, setting("Comfy.Locale") ?? navigator.language)(...args);
+let translate = { locale: null, served: null, t: null }; // rebuilt when the language changes
+const t = (...args) => {
+  const locale = setting("Comfy.Locale") ?? navigator.language;
+  if (translate.locale !== locale || translate.served !== served) {
+    translate = { locale, served, t: translator(served, locale) };
+  }
+  return translate.t(...args);
+};
 const toast = (message) => app.extensionManager?.toast?.add(message);
 
 function findNode(id) {
