@@ -172,6 +172,8 @@ def test_audit_route_is_off_without_a_token_and_compares_it(comfy: Comfy) -> Non
 
 
 def test_every_example_workflow_is_a_template(comfy: Comfy) -> None:
+    # ComfyUI also serves "example", "examples", "workflow(s)" folders under the same URL
+    assert not [n for n in ("example", "examples", "workflow", "workflows") if (ROOT / n).exists()]
     listed = requests.get(f"{comfy.url}/api/workflow_templates", timeout=10).json()["content_safety_guard"]
     assert sorted(listed) == sorted(p.stem for p in WORKFLOWS.glob("*.json"))
     for name in listed:
@@ -221,7 +223,7 @@ def test_the_example_image_is_in_the_input_folder(comfy: Comfy) -> None:
 
 
 def test_example_client_reads_blocked_substituted_and_prechecked_runs(comfy: Comfy) -> None:
-    out = subprocess.run([sys.executable, str(ROOT / "examples" / "client.py"), "--server", comfy.url, "--json"],
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "client.py"), "--server", comfy.url, "--json"],
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)

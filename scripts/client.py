@@ -8,7 +8,7 @@ It does what a platform's backend does around each user request:
      status.messages -> execution_error -> exception_message; a substituted run
      (on_unsafe=substitute) succeeds, and the verdicts are in outputs -> <node> -> safety.
 
-    python examples/client.py --server http://127.0.0.1:8188 [--json]
+    python scripts/client.py --server http://127.0.0.1:8188 [--json]
 """
 
 from __future__ import annotations
