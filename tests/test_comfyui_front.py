@@ -179,6 +179,8 @@ def test_every_example_workflow_is_a_template(comfy: Comfy) -> None:
     for name in listed:
         r = requests.get(f"{comfy.url}/api/workflow_templates/content_safety_guard/{name}.json", timeout=10)
         assert r.status_code == 200 and r.json()["nodes"]
+        thumbnail = requests.get(f"{comfy.url}/api/workflow_templates/content_safety_guard/{name}.jpg", timeout=10)
+        assert thumbnail.status_code == 200 and thumbnail.content[:3] == b"\xff\xd8\xff", f"{name}.jpg"
 
 
 @pytest.mark.parametrize("name", FRESH)
@@ -248,6 +250,8 @@ def test_browser_sees_badges_toasts_sidebar_and_restored_badges(comfy: Comfy, tm
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert all(not t["unknown"] and t["nodes"] == t["expected"] for t in seen["templates"].values())
     assert set(seen["templates"]) == {p.stem for p in WORKFLOWS.glob("*.json")}
+    assert seen["templateThumbnails"] >= 2  # the cards in view, thumbnails loaded
+    assert seen["templateOpened"] == sorted(n["type"] for n in workflow("video_frames_check")["nodes"])
     assert seen["toast"] == "内容安全检测终止了运行 内容安全·文本检测（文本检测）：不安全：色情"
     assert seen["badge"] == "不安全：色情" and seen["comboShown"] == "报错终止"
     assert seen["credentials"].startswith("内容安全：缺少凭据") and "ALIBABA_CLOUD_ACCESS_KEY_ID" in seen["credentials"]

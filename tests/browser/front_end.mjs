@@ -63,6 +63,21 @@ try {
     if (info.nodes !== info.expected || info.unknown.length) throw new Error(`template ${name}: ${JSON.stringify(info)}`);
   }
 
+  // the template browser lists the pack's workflows with thumbnails and opens one
+  await page.keyboard.press("Escape"); // a first-run dialog, if any
+  await inPage(() => window.comfyAPI.app.app.extensionManager.command.execute("Comfy.BrowseTemplates"));
+  await page.getByText("content_safety_guard", { exact: true }).first().click(WAIT);
+  const card = page.locator(".p-dialog").getByText("video_frames_check", { exact: true }).first();
+  await card.waitFor(WAIT);
+  const thumbnails = () => [...document.querySelectorAll(".p-dialog img")] // blob: URLs of the pack's .jpg files
+    .filter((img) => img.complete && img.naturalWidth > 0).length;
+  await page.waitForFunction(thumbnails, null, WAIT);
+  seen.templateThumbnails = await inPage(thumbnails);
+  await card.click();
+  await page.waitForFunction(() => window.comfyAPI.app.app.graph.nodes.some((n) => n.type === "ContentSafetyImageCheck")
+    && !document.querySelector(".p-dialog"), null, WAIT);
+  seen.templateOpened = await inPage(() => window.comfyAPI.app.app.graph.nodes.map((n) => n.type).sort());
+
   // an unsafe prompt: the toast in Chinese, the badge on the text check node
   await inPage(async (text) => {
     const { app } = window.comfyAPI.app;
