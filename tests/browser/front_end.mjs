@@ -28,6 +28,7 @@ async function ready() {
   await page.waitForFunction(() => window.comfyAPI?.app?.app?.graph && window.comfyAPI.app.app.extensionManager?.toast
     && window.comfyAPI.app.app.extensions?.some((e) => e.name === "content_safety_guard.front_end")
     && window.comfyAPI.app.app.extensionManager.workflow?.activeWorkflow, null, WAIT); // the start-up workflow is in
+  await inPage(() => window.comfyAPI.app.app.extensionManager.setting.set("Comfy.TutorialCompleted", true));
   await page.waitForTimeout(1000);
 }
 
@@ -64,9 +65,10 @@ try {
   }
 
   // the template browser lists the pack's workflows with thumbnails and opens one
-  await page.keyboard.press("Escape"); // a first-run dialog, if any
-  await inPage(() => window.comfyAPI.app.app.extensionManager.command.execute("Comfy.BrowseTemplates"));
-  await page.getByText("content_safety_guard", { exact: true }).first().click(WAIT);
+  if (!await page.locator(".p-dialog").count()) { // on a first start ComfyUI opens the template browser itself
+    await inPage(() => window.comfyAPI.app.app.extensionManager.command.execute("Comfy.BrowseTemplates"));
+  }
+  await page.locator(".p-dialog").getByText("content_safety_guard", { exact: true }).first().click(WAIT);
   const card = page.locator(".p-dialog").getByText("video_frames_check", { exact: true }).first();
   await card.waitFor(WAIT);
   const thumbnails = () => [...document.querySelectorAll(".p-dialog img")] // blob: URLs of the pack's .jpg files
