@@ -119,15 +119,16 @@ def skipped_verdict() -> Verdict:
 
 
 def check_text_node(text: str, enabled: bool, build: Callable[[], Engine], *, on_unsafe: str,
-                    replacement: str, stage: str, node_id: str) -> dict[str, Any]:
+                    replacement: str, stage: str, node_id: str, role: str = "positive") -> dict[str, Any]:
     """A text node's run: the (text, is_safe, verdict_json) result, acting on an unsafe
-    verdict. `block` blocks only the text: is_safe and the verdict still flow for reporting."""
+    verdict. `block` blocks only the text: is_safe and the verdict still flow for reporting.
+    A negative prompt passes on with the policy's forced negative terms appended."""
     if not enabled:
         verdict = skipped_verdict()
         return {"ui": ui([verdict]), "result": (text, True, verdict.to_json())}
     eng = run_check(build, stage=stage, node_id=node_id)
-    verdict = run_check(lambda: eng.check_text(text), stage=stage, node_id=node_id)
-    out: Any = text
+    verdict = run_check(lambda: eng.check_text(text, role=role), stage=stage, node_id=node_id)
+    out: Any = eng.policy.negative_prompt(text) if role == "negative" else text
     if verdict.blocked:
         if on_unsafe == "raise":
             raise ContentSafetyError.from_verdict(verdict, stage=stage, node_id=node_id)

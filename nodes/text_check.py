@@ -31,7 +31,14 @@ class ContentSafetyTextCheck:
                     "default": "",
                     "tooltip": "Text output by on_unsafe=substitute; empty uses the policy's."}),
             },
-            "optional": remote_inputs("text"),
+            "optional": {
+                **remote_inputs("text"),
+                "prompt_role": (["positive", "negative"], {
+                    "default": "positive",
+                    "tooltip": "negative: the text is a negative prompt; its avoidance terms "
+                               "(nsfw, nude, gore...) never block it, and the policy's forced "
+                               "negative terms are appended to the output."}),
+            },
             "hidden": {"unique_id": "UNIQUE_ID"},
         }
 
@@ -42,9 +49,10 @@ class ContentSafetyTextCheck:
 
     def check(self, text: str, enable_safe_check: bool, check_mode: str, policy: str,
               on_unsafe: str, replacement_text: str = "", unique_id: str = "",
+              prompt_role: str = "positive",
               remote_content_safe_service: str | None = None,
               remote_confidence_threshold: float | None = None) -> dict[str, Any]:
         options = remote_options(remote_content_safe_service, remote_confidence_threshold)
         return check_text_node(text, enable_safe_check, lambda: engine(policy, check_mode, options),
                                on_unsafe=on_unsafe, replacement=replacement_text, stage="text",
-                               node_id=unique_id)
+                               node_id=unique_id, role=prompt_role)

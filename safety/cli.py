@@ -11,6 +11,7 @@ from pathlib import Path
 from .config import load_config
 from .engine import Engine
 from .errors import ConfigError, InputError, ProviderError
+from .policy import PROMPT_ROLES
 from .verdict import Verdict
 
 EXIT_SAFE, EXIT_UNSAFE, EXIT_ERROR = 0, 1, 2
@@ -48,8 +49,11 @@ def _report(verdict: Verdict, as_json: bool, label: str = "") -> None:
 def cmd_check_text(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     engine = Engine(config.policy(args.policy), config, mode=args.mode)
-    verdict = engine.check_text(_read_text(args), user=args.user)
+    text = _read_text(args)
+    verdict = engine.check_text(text, user=args.user, role=args.role)
     _report(verdict, args.json)
+    if args.role == "negative" and not args.json and engine.policy.forced_negative:
+        print(f"negative prompt: {engine.policy.negative_prompt(text)}")
     return EXIT_UNSAFE if verdict.blocked else EXIT_SAFE
 
 
@@ -118,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     text.add_argument("text", nargs="*", help="the text (joined with spaces)")
     text.add_argument("--file", help="read the text from this file ('-' for stdin)")
     text.add_argument("--user", help="user id, for the policy's trusted_users")
+    text.add_argument("--role", choices=PROMPT_ROLES, default="positive",
+                      help="positive prompt (default) or negative prompt: the avoidance terms "
+                           "of a negative prompt never block it")
     _common(text)
     text.set_defaults(func=cmd_check_text)
     image = sub.add_parser("check-image", help="check image files or folders (recursively)")

@@ -13,7 +13,8 @@ import numpy as np
 
 from .config import Config
 from .errors import ConfigError, InputError, ProviderError
-from .policy import Policy
+from .policy import PROMPT_ROLES, Policy
+from .text.negative import NegativePromptChecker
 from .text.normalize import shared_normalization
 from .verdict import Verdict, combine
 
@@ -130,14 +131,21 @@ class Engine:
         remote = set(remote_names) if self.mode != "local" else set()
         return sorted((c for _, c in built), key=lambda c: c.cost), {id(c) for n, c in built if n in remote}
 
-    def check_text(self, text: object, *, user: str | None = None) -> Verdict:
+    def check_text(self, text: object, *, user: str | None = None, role: str = "positive") -> Verdict:
         """One verdict for `text`. Raises ProviderError when a checker fails and the
-        policy fails closed; with `fail_open` the failure is recorded in the evidence."""
+        policy fails closed; with `fail_open` the failure is recorded in the evidence.
+        A `negative` prompt lists what to avoid: only the negative-prompt rules judge it."""
         start = time.perf_counter()
+        if role not in PROMPT_ROLES:
+            raise InputError(f"prompt role must be one of {', '.join(PROMPT_ROLES)}, got {role!r}")
         clean = prepare_text(text, self.policy)
         if user and user in self.policy.trusted_users:
             return Verdict(provider="policy:trusted_user", evidence=({"trusted_user": user},),
                            latency_ms=(time.perf_counter() - start) * 1000)
+        if role == "negative":
+            with shared_normalization():
+                verdict = NegativePromptChecker().check_text(clean, self.policy)
+            return verdict.with_latency((time.perf_counter() - start) * 1000)
         verdicts: list[Verdict] = []
         with shared_normalization():
             for checker in self.text_checkers:
