@@ -114,8 +114,8 @@ _ALL = frozenset(CATEGORIES)
 BUILTIN_POLICIES: dict[str, Policy] = {
     "lax": Policy(
         name="lax",
-        block=frozenset({"sexual", "minors", "gore", "extremism", "drugs", "fraud"}),
-        review=frozenset({"violence", "self_harm", "hate", "weapons", "political", "gambling"}),
+        block=frozenset({"sexual", "minors", "gore", "extremism", "drugs", "weapons", "fraud"}),
+        review=frozenset({"violence", "self_harm", "hate", "political", "gambling"}),
         threshold=0.8,
         pii=frozenset(),
         text_checkers=("lexicon",),
@@ -123,8 +123,9 @@ BUILTIN_POLICIES: dict[str, Policy] = {
     "normal": Policy(
         name="normal",
         block=frozenset({"sexual", "minors", "gore", "self_harm", "hate", "extremism",
-                         "drugs", "jailbreak", "violence", "political", "gambling", "fraud"}),
-        review=frozenset({"harassment", "weapons", "pii", "profanity"}),
+                         "drugs", "jailbreak", "violence", "weapons", "political", "gambling",
+                         "fraud"}),
+        review=frozenset({"harassment", "pii", "profanity", "ads"}),
         threshold=0.5,
         review_threshold=0.4,
     ),
