@@ -127,7 +127,7 @@ BUILTIN_POLICIES: dict[str, Policy] = {
                          "fraud"}),
         review=frozenset({"harassment", "pii", "profanity", "ads"}),
         threshold=0.5,
-        review_threshold=0.4,
+        review_threshold=0.45,
     ),
     "strict": Policy(
         name="strict",
