@@ -117,7 +117,7 @@ def test_missing_set_is_skipped_and_table_is_printed(tmp_path: Path) -> None:
 
 
 def test_no_data_and_bad_files_fail_with_a_message(tmp_path: Path) -> None:
-    proc = _run("--data", str(tmp_path))
+    proc = _run("--data", str(tmp_path), "--prompts", "")
     assert proc.returncode == 1 and "no eval set found" in proc.stderr
     (tmp_path / "cold_dev.csv").write_text("id,text\n1,hello\n", encoding="utf-8")
     proc = _run("--data", str(tmp_path))
