@@ -11,8 +11,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from ..policy import Policy
-from ..verdict import Verdict
+from ..verdict import Finding
 from .lexicon import SEED_DIR, folder_lexicon, score
 
 NEGATIVE_DIR: Path = SEED_DIR / "negative"
@@ -22,8 +21,6 @@ class NegativePromptChecker:
     provider = "local:negative_prompt"
     cost = 0
 
-    def check_text(self, text: str, policy: Policy) -> Verdict:
+    def check_text(self, text: str) -> Finding:
         start = time.perf_counter()
-        scores, evidence, _ = score(folder_lexicon(NEGATIVE_DIR), text)
-        return policy.judge(scores, provider=self.provider, evidence=evidence,
-                            latency_ms=(time.perf_counter() - start) * 1000)
+        return score(folder_lexicon(NEGATIVE_DIR), text, self.provider, start)
