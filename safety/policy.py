@@ -136,7 +136,7 @@ BUILTIN_POLICIES: dict[str, Policy] = {
         block=frozenset({"sexual", "minors", "gore", "self_harm", "hate", "extremism",
                          "drugs", "jailbreak", "violence", "weapons", "political", "gambling",
                          "fraud"}),
-        review=frozenset({"harassment", "pii", "profanity", "ads"}),
+        review=frozenset({"harassment", "pii", "profanity"}),
         threshold=0.5,
         review_threshold=0.45,
     ),

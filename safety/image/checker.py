@@ -94,18 +94,19 @@ class ModelImageChecker:
         return item
 
     def _from_detections(self, detections: list[Detection],
-                         area: int) -> tuple[dict[str, float], list[Mapping[str, Any]]]:
+                         area: int | None = None) -> tuple[dict[str, float], list[Mapping[str, Any]]]:
         scores = self._base_scores()
         evidence = [{**self._count(scores, det.label, det.score, self._backed(det, detections, area)),
                      "box": list(det.box)} for det in detections]
         return scores, _ranked(evidence, MAX_EVIDENCE)
 
-    def _backed(self, det: Detection, detections: list[Detection], area: int) -> bool:
+    def _backed(self, det: Detection, detections: list[Detection], area: int | None) -> bool:
+        """`area`: the image's pixels (None: unknown, the box size is not judged)."""
         rule = self.spec.corroboration
         if rule is None or any(other is not det for other in detections):
             return True
         box_area = det.box[2] * det.box[3]  # x, y, width, height
-        return det.score >= rule.alone and box_area <= rule.max_area * max(area, 1)
+        return det.score >= rule.alone and (area is None or box_area <= rule.max_area * area)
 
     def _from_probabilities(self, probs: np.ndarray) -> tuple[dict[str, float], list[Mapping[str, Any]]]:
         scores = self._base_scores()
