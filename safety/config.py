@@ -16,6 +16,7 @@ from .errors import ConfigError
 from .policy import BUILTIN_POLICIES, Policy, policy_from_mapping
 from .llm.settings import LLMSettings, parse_llm_section
 from .image.settings import ImageSettings, parse_image_section
+from .labels.settings import LabelConfig, parse_labels
 from .remote.settings import AliyunSettings, parse_aliyun
 from .schema import Section
 
@@ -34,6 +35,7 @@ class Config:
     aliyun: AliyunSettings = field(default_factory=AliyunSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
     image: ImageSettings = field(default_factory=ImageSettings)
+    labels: LabelConfig = field(default_factory=LabelConfig)
 
     def policy(self, name: str | None = None) -> Policy:
         name = name or self.default_policy
@@ -85,6 +87,7 @@ def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config
     policies: dict[str, Policy] = dict(BUILTIN_POLICIES)
     raw_policies = top.section("policies")
     pending = dict(raw_policies.entries())
+    parents: dict[str, str] = {}
     while pending:  # resolve `extends` in dependency order
         progressed = False
         for name, body in list(pending.items()):
@@ -97,6 +100,7 @@ def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config
             policy = policy_from_mapping(str(name), body, policies[parent], source)
             policy = _resolve_lexicons(policy, base)
             policies[str(name)] = policy
+            parents[str(name)] = parent
             del pending[name]
             progressed = True
         if not progressed:
@@ -115,6 +119,7 @@ def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config
         aliyun=parse_aliyun(top.section("aliyun"), base),
         llm=parse_llm_section(top.section("llm")),
         image=parse_image_section(top.section("image"), base),
+        labels=parse_labels(top, raw_policies.data, parents, base),
     )
     top.done()
     return config

@@ -82,6 +82,13 @@ def _path(sec: Section, key: str, base: Path, default: str | None) -> str | None
     return str((base / os.path.expanduser(value)).resolve())
 
 
+def _font(sec: Section, base: Path, default: str | None) -> str | None:
+    path = _path(sec, "font", base, default)
+    if path is not None and not os.path.isfile(path):
+        raise sec.fail("font", f"no such font file: {path}")
+    return path
+
+
 def _timestamp(sec: Section, default: str | None) -> str | None:
     value = sec.raw("timestamp", ...)
     if value is ...:
@@ -140,7 +147,7 @@ def parse_label_settings(sec: Section, base: Path, parent: LabelSettings) -> Lab
         timestamp=_timestamp(sec, parent.timestamp),
         position=sec.get_choice("position", POSITIONS, parent.position),
         opacity=sec.get_number("opacity", parent.opacity, 0.0, 1.0),
-        font=_path(sec, "font", base, parent.font),
+        font=_font(sec, base, parent.font),
         implicit=sec.get("implicit", bool, parent.implicit),
         producer=_code(sec, "producer", parent.producer) or parent.producer,
         propagator=_code(sec, "propagator", parent.propagator),
