@@ -25,7 +25,7 @@ MIN_TEXT_PX = 10
 @dataclass(frozen=True)
 class Drawn:
     text: str
-    box: tuple[int, int, int, int]  # the backdrop, left, top, right, bottom
+    box: tuple[int, int, int, int]  # the backdrop: left, top, right, bottom (exclusive)
     text_height: int  # ink height of the first line, pixels
 
 
@@ -67,7 +67,7 @@ def draw_label(image: Image.Image, settings: LabelSettings, now: float | None = 
     box = (x0, y0, x0 + width, y0 + height)
     if settings.opacity > 0:
         overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
-        ImageDraw.Draw(overlay).rounded_rectangle(box, radius=pad, fill=(0, 0, 0, round(255 * settings.opacity)))
+        ImageDraw.Draw(overlay).rounded_rectangle((x0, y0, box[2] - 1, box[3] - 1), radius=pad, fill=(0, 0, 0, round(255 * settings.opacity)))
         base = image.convert("RGBA")
         base.alpha_composite(overlay)
         image.paste(base.convert(image.mode))
