@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ from .common import (
     ui,
 )
 from .image_common import image_engine, to_batch
+from .image_labels import declared_label
 
 STAGE = "image_load"
 
@@ -82,7 +84,8 @@ class ContentSafetyLoadImage:
     def load(self, image: str, enable_safe_check: bool, check_mode: str, policy: str, on_unsafe: str,
              unique_id: str = "", remote_content_safe_service: str | None = None,
              remote_confidence_threshold: float | None = None) -> dict[str, Any]:
-        settings = run_check(config, stage=STAGE, node_id=unique_id).image  # a broken file: JSON error
+        cfg = run_check(config, stage=STAGE, node_id=unique_id)  # a broken file: JSON error
+        settings = cfg.image
         path = annotated_filepath(image)
         decoded = run_check(lambda: decode_image(path, settings, name=image), stage=STAGE, node_id=unique_id)
         size = decoded[0].rgb.shape
@@ -96,6 +99,9 @@ class ContentSafetyLoadImage:
             verdict = combine_frames(verdicts)
         else:
             verdict = skipped_verdict()
+        c2pa = cfg.labels.for_policy(policy).c2pa
+        declared = declared_label(path, c2pa.trust_anchors if c2pa else None)
+        verdict = replace(verdict, evidence=(*verdict.evidence, {"aigc": declared}))
         if verdict.blocked and on_unsafe == "raise":
             raise ContentSafetyError.from_verdict(verdict, stage=STAGE, node_id=unique_id)
         if not verdict.blocked:
@@ -106,4 +112,4 @@ class ContentSafetyLoadImage:
             cover = run_check(lambda: placeholder(size[1], size[0], settings.placeholder),
                               stage=STAGE, node_id=unique_id)
             result = (to_batch([cover] * len(frames)), as_tensor(np.zeros((len(frames), 64, 64), np.float32)))
-        return {"ui": ui([verdict]), "result": (*result, verdict.is_safe, verdict.to_json())}
+        return {"ui": {**ui([verdict]), "aigc": [declared]}, "result": (*result, verdict.is_safe, verdict.to_json())}

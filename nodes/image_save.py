@@ -15,12 +15,13 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
-from PIL.PngImagePlugin import PngInfo
 
-from ..safety import Config, ConfigError, ContentSafetyError, Verdict
+from ..safety import DECISION_HOOKS, Config, ConfigError, ContentSafetyError, Decision, Verdict
 from ..safety.image.frames import combine_frames
 from ..safety.image.quarantine import check_outside, quarantine
 from ..safety.image.substitute import substitute
+from ..safety.labels.settings import LabelSettings
+from ..safety.labels.write import labelled, save_labelled
 from .comfy import (
     ExecutionBlocker,
     directory,
@@ -30,6 +31,7 @@ from .comfy import (
 )
 from .common import CATEGORY, common_inputs, config, config_fingerprint, remote_inputs, run_check
 from .image_common import check_batch, to_batch
+from .image_labels import provenance, upstream_label
 
 STAGE = "image_save"
 MARKERS = {"saved": "", "placeholder": "blocked", "censored": "censored"}
@@ -51,15 +53,26 @@ def expand_date(prefix: str, now: time.struct_time | None = None) -> str:
     return _DATE.sub(lambda m: _DATE_TOKENS.sub(token, m.group(1)), prefix)
 
 
-def _pnginfo(prompt: Any, extra_pnginfo: Any) -> PngInfo | None:
+def _pnginfo(prompt: Any, extra_pnginfo: Any) -> dict[str, str]:
+    """SaveImage's text chunks (prompt, workflow), none with --disable-metadata."""
     if metadata_disabled():
-        return None
-    info = PngInfo()
-    if prompt is not None:
-        info.add_text("prompt", json.dumps(prompt))
+        return {}
+    info = {"prompt": json.dumps(prompt)} if prompt is not None else {}
     for key, value in (extra_pnginfo or {}).items():
-        info.add_text(key, json.dumps(value))
+        info[key] = json.dumps(value)
     return info
+
+
+def _action(verdicts: list[Verdict], actions: list[str], enabled: bool) -> str:
+    if not enabled:
+        return "disabled"
+    if "withheld" in actions:
+        return "blocked"
+    if "placeholder" in actions:
+        return "substituted"
+    if "censored" in actions:
+        return "censored"
+    return "passed" if all(v.is_safe for v in verdicts) else "flagged"
 
 
 class ContentSafetySaveImage:
@@ -127,9 +140,19 @@ class ContentSafetySaveImage:
             else:
                 written.append(None)
                 actions.append("withheld")
-        files = self._write(written, actions, expand_date(filename_prefix), prompt, extra_pnginfo)
-        safety = [{**v.to_dict(), "index": i, "action": a, "filename": f["filename"] if f else None}
-                  for i, (v, a, f) in enumerate(zip(verdicts, actions, files))]
+        labels = cfg.labels.for_policy(policy)
+        files, records = run_check(
+            lambda: self._write(written, actions, expand_date(filename_prefix), prompt, extra_pnginfo,
+                                labels, unique_id), stage=STAGE, node_id=unique_id)
+        safety = [{**v.to_dict(), "index": i, "action": a, "filename": f["filename"] if f else None,
+                   "labels": r}
+                  for i, (v, a, f, r) in enumerate(zip(verdicts, actions, files, records))]
+        kept = [r for r in records if r]
+        DECISION_HOOKS.emit(Decision(
+            stage=STAGE, action=_action(verdicts, actions, enable_safe_check),
+            verdicts=tuple(verdicts), policy=policy, mode=check_mode, node_id=str(unique_id),
+            outputs=tuple(os.path.join(f["subfolder"], f["filename"]) for f in files if f),
+            labelled=all(labelled(r) for r in kept) if kept else None, labels=tuple(kept)))
         overall = combine_frames(dict(enumerate(verdicts)))
         out: Any = images
         if unsafe:
@@ -138,23 +161,30 @@ class ContentSafetySaveImage:
                 "result": (out, all(v.is_safe for v in verdicts), overall.to_json())}
 
     def _write(self, written: list[np.ndarray | None], actions: list[str], prefix: str,
-               prompt: Any, extra_pnginfo: Any) -> list[dict[str, str] | None]:
+               prompt: Any, extra_pnginfo: Any, labels: LabelSettings, node_id: str,
+               ) -> tuple[list[dict[str, str] | None], list[dict[str, Any] | None]]:
+        """Each image with its AIGC labels (placeholders too: they are this service's output)."""
         first = next((w for w in written if w is not None), None)
         if first is None:
-            return [None] * len(written)
+            return [None] * len(written), [None] * len(written)
         folder, name, counter, subfolder = save_image_path(prefix, first.shape[1], first.shape[0])
         info = _pnginfo(prompt, extra_pnginfo)
+        incoming = upstream_label(prompt, node_id)
+        made = provenance(prompt, node_id)
         files: list[dict[str, str] | None] = []
+        records: list[dict[str, Any] | None] = []
         for batch_number, (array, action) in enumerate(zip(written, actions)):
             if array is None:
                 files.append(None)
+                records.append(None)
                 continue
             file = f"{name.replace('%batch_num%', str(batch_number))}_{counter:05}_{MARKERS[action]}.png"
-            Image.fromarray(array).save(os.path.join(folder, file), pnginfo=info,
-                                        compress_level=self.compress_level)
+            records.append(save_labelled(Image.fromarray(array), os.path.join(folder, file), labels,
+                                         fmt="PNG", text=info, incoming=incoming, provenance=made,
+                                         compress_level=self.compress_level))
             files.append({"filename": file, "subfolder": subfolder, "type": "output"})
             counter += 1
-        return files
+        return files, records
 
     def _quarantine(self, cfg: Config, arrays: list[np.ndarray], verdicts: list[Verdict],
                     unsafe: list[int], node_id: str) -> None:

@@ -91,7 +91,11 @@ def save_labelled(image: Image.Image, path: str, settings: LabelSettings, *, fmt
         record.update(implicit=fields, carriers=CARRIERS[fmt], propagated=bool(incoming))
     _encode(image, path, fmt, label, text or {}, compress_level, quality)
     if settings.c2pa is not None:
-        sign_file(path, fmt, settings.c2pa)
+        try:
+            sign_file(path, fmt, settings.c2pa)
+        except BaseException:
+            os.unlink(path)  # fail closed: no file without the manifest the config asks for
+            raise
         record["c2pa"] = True
     if settings.sidecar:
         record["sidecar"] = write_sidecar(path, provenance or Provenance(), settings.sidecar, now,
