@@ -105,3 +105,25 @@ def test_inspect_exits_2_for_unreadable_files_and_reports_the_rest(tmp_path, sou
     assert "cannot read" in missing["error"]
     assert disguised["aigc"] is None and "not an image" in disguised["problems"][0]
     assert fine["aigc"] is None and fine["problems"] == []
+
+
+def test_label_applies_exif_orientation_so_the_label_is_in_the_corner_a_viewer_sees(tmp_path, config):
+    rotated = tmp_path / "rotated.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise for display
+    Image.new("RGB", (300, 200), (250, 250, 250)).save(rotated, exif=exif)
+    out = tmp_path / "out.png"
+    record = json.loads(_run("label", str(rotated), str(out), "--config", str(config)).stdout)
+    with Image.open(out) as image:
+        assert image.size == (200, 300)
+    left, top, right, bottom = record["explicit"]["box"]
+    assert right > 150 and bottom > 250
+
+
+def test_a_malformed_incoming_label_is_not_propagated(tmp_path, config):
+    bad = tmp_path / "bad.png"
+    info = PngInfo()
+    info.add_text("AIGC", '{"Label":"1","ContentProducer":"has space","ProduceID":"x"}')
+    Image.new("RGB", (200, 150)).save(bad, pnginfo=info)
+    record = json.loads(_run("label", str(bad), str(tmp_path / "o.png"), "--config", str(config)).stdout)
+    assert record["propagated"] is False and record["implicit"]["ContentProducer"] == "CLIPRODUCER"

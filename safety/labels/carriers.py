@@ -30,10 +30,9 @@ class Found:
 
 def _inflate(data: bytes) -> bytes | None:
     try:
-        out = zlib.decompressobj().decompress(data, MAX_TEXT)
+        return zlib.decompressobj().decompress(data, MAX_TEXT)
     except zlib.error:
         return None
-    return out
 
 
 def _png_text(kind: bytes, data: bytes) -> tuple[str, bytes | None]:
@@ -65,7 +64,8 @@ def _png(data: bytes, found: Found) -> None:
             if name in (KEYWORD, PNG_KEYWORD) and text is None:
                 found.problems.append(f"PNG {kind.decode()} {name!r} cannot be decoded")
             elif name == KEYWORD:
-                found.labels.append((f"png:{kind.decode()}", text.decode("latin-1" if kind != b"iTXt" else "utf-8", "replace")))
+                encoding = "utf-8" if kind == b"iTXt" else "latin-1"
+                found.labels.append((f"png:{kind.decode()}", text.decode(encoding, "replace")))
             elif name == PNG_KEYWORD:
                 found.add_xmp("png:xmp", text)
         elif kind == b"caBX":

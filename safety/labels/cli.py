@@ -7,9 +7,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 from ..errors import InputError
+from . import aigc
 from .read import inspect_file
 from .settings import LabelSettings
 from .write import format_for, save_labelled
@@ -18,11 +19,10 @@ _OPEN_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, Image.De
 
 
 def incoming_label(report: dict[str, Any]) -> dict[str, Any] | None:
-    """A label worth propagating: it names its producer and the image's ID."""
+    """A label worth propagating: well-formed fields naming the producer and the image's ID
+    (its integrity code may no longer match: the pixels are being saved anew)."""
     fields = report.get("aigc")
-    if fields and fields.get("ContentProducer") and fields.get("ProduceID"):
-        return fields
-    return None
+    return fields if fields and not aigc.validate(fields) else None
 
 
 def label_copy(source: str, target: str, settings: LabelSettings) -> dict[str, Any]:
@@ -30,8 +30,7 @@ def label_copy(source: str, target: str, settings: LabelSettings) -> dict[str, A
     report = inspect_file(source)
     try:
         with Image.open(source) as opened:
-            opened.load()
-            image = opened.copy()
+            image = ImageOps.exif_transpose(opened)  # labels go in the corner a viewer sees
             text = dict(getattr(opened, "text", {}) or {})
     except _OPEN_ERRORS as exc:
         raise InputError(f"{source}: not an image Pillow can decode ({exc})") from None

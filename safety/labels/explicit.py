@@ -37,12 +37,13 @@ def label_text(settings: LabelSettings, now: float | None = None) -> str:
 
 
 def _font(path: str, first_line: str, target: int) -> ImageFont.FreeTypeFont:
-    """The smallest size whose ink for `first_line` is at least `target` pixels tall."""
+    """The smallest size whose ink for `first_line` is at least `target` pixels tall
+    (capped for texts without tall glyphs, such as "..." )."""
     size = target
     while True:
         font = ImageFont.truetype(path, size, index=0)
         left, top, right, bottom = font.getbbox(first_line)
-        if bottom - top >= target:
+        if bottom - top >= target or size >= 4 * target:
             return font
         size += max(1, size // 20)
 

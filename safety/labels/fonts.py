@@ -4,7 +4,7 @@ in the font's character map, so a missing glyph is an error instead of a tofu bo
 
 from __future__ import annotations
 
-import glob
+import fnmatch
 import importlib.util
 import os
 from functools import lru_cache
@@ -44,12 +44,9 @@ def missing(path: str, text: str) -> str:
 @lru_cache(maxsize=1)
 def candidates() -> tuple[str, ...]:
     """System fonts by well-known name, then the fonts shipped by PyPI packages."""
-    found = []
-    for folder in SYSTEM_DIRS:
-        root = os.path.expanduser(folder)
-        if os.path.isdir(root):
-            for name in SYSTEM_NAMES:
-                found += sorted(glob.glob(os.path.join(root, "**", name), recursive=True))
+    files = sorted(os.path.join(top, name) for folder in SYSTEM_DIRS
+                   for top, _, names in os.walk(os.path.expanduser(folder)) for name in names)
+    found = [f for pattern in SYSTEM_NAMES for f in files if fnmatch.fnmatch(os.path.basename(f), pattern)]
     for package, relative in PACKAGE_FONTS:
         spec = importlib.util.find_spec(package)
         if spec and spec.origin:
