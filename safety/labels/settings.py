@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -175,11 +175,4 @@ def parse_labels(top: Section, policies: Mapping[str, Any], parents: Mapping[str
         sec = Section(raw, f"policies.{name}.labels", top.source)
         per_policy[name] = parse_label_settings(sec, base, inherited)
     return LabelConfig(default=default, policies=per_policy)
-
-
-def describe(settings: LabelSettings) -> dict[str, Any]:
-    """The settings as recorded in a Decision (file paths and signing material left out)."""
-    out = {f.name: getattr(settings, f.name) for f in fields(settings) if f.name not in ("font", "c2pa")}
-    out["c2pa"] = settings.c2pa is not None
-    return out
 
