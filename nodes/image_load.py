@@ -42,7 +42,8 @@ def _masks(frames: list[Frame]) -> np.ndarray:
 
 class ContentSafetyLoadImage:
     DESCRIPTION = ("Loads an image from the input folder like Load Image, after validating the file "
-                   "and checking its content; an unsafe upload fails the run (stage image_load).")
+                   "and checking its content; an unsafe upload fails the run (stage image_load). "
+                   "The AI-generated label the file declares (GB 45438-2025, C2PA) is reported in the verdict.")
     CATEGORY = CATEGORY
     FUNCTION = "load"
     RETURN_TYPES = ("IMAGE", "MASK", "BOOLEAN", "STRING")

@@ -3,6 +3,7 @@
 Unsafe originals never reach the output folder: `substitute` writes the placeholder (file
 name `..._blocked.png`) or the censored image (`..._censored.png`), `block` writes only
 the safe images and stops downstream nodes, `raise` writes nothing and fails the run.
+Every file written carries the AIGC labels (safety/labels) of the policy's `labels` settings.
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ def _action(verdicts: list[Verdict], actions: list[str], enabled: bool) -> str:
 
 class ContentSafetySaveImage:
     DESCRIPTION = ("Checks each image, then saves it like Save Image. Unsafe images are never "
-                   "written: they become the placeholder (or are censored), are withheld, or fail the run.")
+                   "written: they become the placeholder (or are censored), are withheld, or fail the run. "
+                   "Every file written carries the AI-generated labels of GB 45438-2025 (visible and in metadata).")
     CATEGORY = CATEGORY
     FUNCTION = "save"
     OUTPUT_NODE = True
