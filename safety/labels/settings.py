@@ -119,18 +119,18 @@ def _c2pa(sec: Section, base: Path, default: C2paSettings | None) -> C2paSetting
     if raw is None or raw is False:
         return None
     sub = sec.section("c2pa")
-    chain = _path(sub, "cert_chain", base, default.cert_chain if default else None)
-    key = _path(sub, "private_key", base, default.private_key if default else None)
+    inherited = default or C2paSettings(cert_chain="", private_key="")
+    chain = _path(sub, "cert_chain", base, inherited.cert_chain or None)
+    key = _path(sub, "private_key", base, inherited.private_key or None)
     if not chain or not key:
         raise sub.fail("cert_chain" if not chain else "private_key",
                        "required to sign C2PA manifests (PEM file)")
     c2pa = C2paSettings(
         cert_chain=chain, private_key=key,
-        alg=sub.get_choice("alg", SIGNING_ALGS, default.alg if default else "es256"),
-        tsa_url=sub.get("tsa_url", str, default.tsa_url if default else None),
-        trust_anchors=_path(sub, "trust_anchors", base, default.trust_anchors if default else None),
-        claim_generator=sub.get("claim_generator", str,
-                                default.claim_generator if default else "content-safety-guard"),
+        alg=sub.get_choice("alg", SIGNING_ALGS, inherited.alg),
+        tsa_url=sub.get("tsa_url", str, inherited.tsa_url),
+        trust_anchors=_path(sub, "trust_anchors", base, inherited.trust_anchors),
+        claim_generator=sub.get("claim_generator", str, inherited.claim_generator),
     )
     sub.done()
     return c2pa
