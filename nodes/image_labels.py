@@ -7,10 +7,7 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..safety.errors import InputError
-from ..safety.labels.cli import incoming_label
-from ..safety.labels.read import inspect_file, summary
-from ..safety.labels.sidecar import Provenance
+from ..safety import InputError, Provenance, incoming_label, inspect_file, label_summary
 from .comfy import annotated_filepath
 
 LOADERS = ("ContentSafetyLoadImage", "LoadImage", "LoadImageOutput")
@@ -66,6 +63,6 @@ def provenance(prompt: Any, node_id: str, user: str = "") -> Provenance:
 def declared_label(path: str, trust_anchors: str | None) -> dict[str, Any]:
     """What an uploaded file declares, for the load node's verdict (never raises)."""
     try:
-        return summary(inspect_file(path, trust_anchors))
+        return label_summary(inspect_file(path, trust_anchors))
     except InputError as exc:
         return {"aigc_label": None, "valid": False, "problems": [str(exc)]}

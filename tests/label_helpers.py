@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from content_safety_guard.safety.labels.settings import LabelSettings
+from content_safety_guard.safety.settings.labels import LabelSettings
 
 EXIFTOOL_MISSING = "exiftool not found: apt-get install libimage-exiftool-perl (scripts/test.sh does)"
 TC260 = "XMP-TC260:Aigc"

@@ -11,7 +11,7 @@ from content_safety_guard.safety.config import parse_config
 from content_safety_guard.safety.errors import ConfigError
 from content_safety_guard.safety.labels.c2pa_manifest import SOURCE_TYPE
 from content_safety_guard.safety.labels.read import inspect_file
-from content_safety_guard.safety.labels.settings import C2paSettings
+from content_safety_guard.safety.settings.labels import C2paSettings
 from content_safety_guard.safety.labels.write import save_labelled
 from label_helpers import make_ca, settings
 from PIL import Image

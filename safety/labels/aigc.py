@@ -22,7 +22,7 @@ from typing import Any
 
 from PIL import Image
 
-from .settings import CODE
+from ..settings.labels import CODE
 
 FIELDS = ("Label", "ContentProducer", "ProduceID", "ReservedCode1",
           "ContentPropagator", "PropagateID", "ReservedCode2")

@@ -10,19 +10,11 @@ from typing import Any
 from PIL import Image, ImageOps
 
 from ..errors import InputError
-from . import aigc
-from .read import inspect_file
-from .settings import LabelSettings
+from .read import incoming_label, inspect_file
+from ..settings.labels import LabelSettings
 from .write import format_for, save_labelled
 
 _OPEN_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, Image.DecompressionBombError)
-
-
-def incoming_label(report: dict[str, Any]) -> dict[str, Any] | None:
-    """A label worth propagating: well-formed fields naming the producer and the image's ID
-    (its integrity code may no longer match: the pixels are being saved anew)."""
-    fields = report.get("aigc")
-    return fields if fields and not aigc.validate(fields) else None
 
 
 def label_copy(source: str, target: str, settings: LabelSettings) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw, ImageFont
 
 from .fonts import find_font
-from .settings import LabelSettings
+from ..settings.labels import LabelSettings
 
 MIN_FRACTION = 0.05
 MIN_TEXT_PX = 10

@@ -87,3 +87,10 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
         "carriers": report.get("carriers"), "valid": report.get("valid"), "problems": report.get("problems"),
         "integrity": report.get("integrity"), "c2pa": report.get("c2pa"),
     }
+
+
+def incoming_label(report: dict[str, Any]) -> dict[str, Any] | None:
+    """A label worth propagating: well-formed fields naming the producer and the image's ID
+    (its integrity code may no longer match: the pixels are being saved anew)."""
+    fields = report.get("aigc")
+    return fields if fields and not aigc.validate(fields) else None

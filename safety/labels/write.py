@@ -17,7 +17,7 @@ from . import aigc
 from .c2pa_manifest import sign_file
 from .carriers import KEYWORD
 from .explicit import draw_label
-from .settings import LabelSettings
+from ..settings.labels import LabelSettings
 from .sidecar import Provenance, write_sidecar
 from .xmp import PNG_KEYWORD, packet
 
