@@ -66,3 +66,29 @@ def make_ca(folder: Path) -> tuple[Path, Path, Path]:
     ca_file.write_bytes(ca.public_bytes(pem))
     key_file.write_bytes(key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     return chain, key_file, ca_file
+
+
+def latin_only_font(path: Path) -> Path:
+    """A real TrueType font with glyphs for A and I only (square outlines): it draws
+    "AI" and has nothing for 生成, like a Latin font configured by mistake."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    def square() -> Any:
+        pen = TTGlyphPen(None)
+        for point in ((100, 0), (100, 700), (500, 700), (500, 0)):
+            (pen.moveTo if point == (100, 0) else pen.lineTo)(point)
+        pen.closePath()
+        return pen.glyph()
+
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder([".notdef", "A", "I"])
+    builder.setupCharacterMap({ord("A"): "A", ord("I"): "I"})
+    builder.setupGlyf({name: square() for name in (".notdef", "A", "I")})
+    builder.setupHorizontalMetrics({name: (600, 100) for name in (".notdef", "A", "I")})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "LabelTestLatin", "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    builder.save(str(path))
+    return path

@@ -17,7 +17,7 @@ from content_safety_guard.safety.config import CONFIG_ENV
 from content_safety_guard.safety.labels.read import inspect_file
 from content_safety_guard.safety.labels.write import save_labelled
 from image_helpers import BLUE, RED, as_image_batch, build_classifier, solid, write_config
-from label_helpers import exiftool, settings
+from label_helpers import exiftool, latin_only_font, settings
 from PIL import Image
 
 COMMON = {"enable_safe_check": True, "check_mode": "local", "policy": "tiny"}
@@ -149,10 +149,9 @@ def test_sidecar_beside_each_image(dirs, configure):
     assert side["models"] == ["sd15.safetensors"]
 
 
-def test_a_font_without_the_glyphs_fails_the_run_with_the_json_error_and_writes_nothing(dirs, configure):
-    from content_safety_guard.safety.labels import fonts
-    latin = next(p for p in fonts.candidates() if "DejaVuSans.ttf" in p or "Liberation" in p)
-    configure({"font": latin})
+def test_a_font_without_the_glyphs_fails_the_run_with_the_json_error_and_writes_nothing(dirs, configure,
+                                                                                          tmp_path):
+    configure({"font": str(latin_only_font(tmp_path / "latin.ttf"))})
     with pytest.raises(ContentSafetyError) as err:
         ContentSafetySaveImage().save(as_image_batch(solid(H, W, BLUE)), "ComfyUI", on_unsafe="raise", **COMMON)
     payload = json.loads(str(err.value))
