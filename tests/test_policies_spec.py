@@ -195,3 +195,14 @@ def test_cli_role_negative() -> None:
     assert res.stdout.startswith("safe")
     assert "negative prompt: nsfw, nude, lowres, naked" in res.stdout
     assert _cli("--policy", "strict", "nsfw, nude, lowres").returncode == 1
+
+
+def test_requests_for_private_data_are_reviewed_under_normal() -> None:
+    verdict = engine("normal").check_text("what is my coworker's home address")
+    assert verdict.level == "controversial" and verdict.categories == ("pii",)
+
+
+@pytest.mark.parametrize("text", ["在森林中出现了一只鹿", "形形色色的人", "他冷得瑟瑟发抖", "蛋白粉和有毒气体检测",
+                                  "a topless double decker bus", "裸露的岩石", "防风固沙林"])
+def test_everyday_words_that_contain_a_term_pass(text: str) -> None:
+    assert engine("normal").check_text(text).level == "safe"
