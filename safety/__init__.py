@@ -15,10 +15,19 @@ from .image.frames import combine_frames, per_frame, sample, sample_per_second
 from .image.placeholder import placeholder
 from .image.quarantine import check_outside, quarantine, quarantine_file
 from .image.substitute import substitute
+from .labels import (
+    Provenance,
+    incoming_label,
+    inspect_file,
+    label_summary,
+    labelled,
+    save_labelled,
+)
 from .policy import BUILTIN_POLICIES, Policy
 from .settings.aliyun_services import IMAGE_SERVICES, TEXT_SERVICES
 from .settings.checks import CheckOptions, RemoteOptions
 from .settings.image import ImageSettings
+from .settings.labels import LabelConfig, LabelSettings
 from .settings.llm import JUDGE_FORMATS, LLM_MODES, JudgeOptions
 from .status import status_report
 from .taxonomy import CATEGORIES
@@ -28,7 +37,8 @@ __all__ = [
     "ACTIONS", "AUDIT_FILTERS", "audit_available", "read_audit_rows", "status_report", "BUILTIN_CHECKERS", "BUILTIN_POLICIES", "CATEGORIES", "CHECKERS", "CheckOptions", "CheckerTable",
     "Config", "ConfigError", "ContentSafetyError", "DECISION_HOOKS", "Decision", "DecisionHooks", "Engine",
     "Finding", "Frame", "HookError", "IMAGE_SERVICES", "IMAGE_SUFFIXES", "ImageChecker", "ImageSettings",
-    "InputError", "JUDGE_FORMATS", "JudgeOptions", "LLM_MODES", "Policy", "ProviderError", "RemoteOptions",
+    "InputError", "JUDGE_FORMATS", "JudgeOptions", "LLM_MODES", "LabelConfig", "LabelSettings", "Policy",
+    "Provenance", "incoming_label", "inspect_file", "label_summary", "labelled", "save_labelled", "ProviderError", "RemoteOptions",
     "Row", "STAGES", "Setup", "Step", "TEXT_SERVICES", "TextChecker", "Verdict", "action_for", "cached_config",
     "check_outside", "combine", "combine_frames", "config_path", "decode_image", "load_config", "models",
     "per_frame", "placeholder", "quarantine", "quarantine_file", "sample", "sample_per_second", "substitute",

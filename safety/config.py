@@ -15,6 +15,7 @@ from .policy import BUILTIN_POLICIES, Policy, policy_from_mapping
 from .schema import Section
 from .settings.aliyun import AliyunSettings, parse_aliyun
 from .settings.image import ImageSettings, parse_image_section
+from .settings.labels import LabelConfig, parse_labels
 from .settings.llm import LLMSettings, parse_llm_section
 from .settings.server import ServerSettings, parse_server_section
 
@@ -33,6 +34,7 @@ class Config:
     aliyun: AliyunSettings = field(default_factory=AliyunSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
     image: ImageSettings = field(default_factory=ImageSettings)
+    labels: LabelConfig = field(default_factory=LabelConfig)
     server: ServerSettings = field(default_factory=ServerSettings)
 
     def policy(self, name: str | None = None) -> Policy:
@@ -62,6 +64,7 @@ def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config
     policies: dict[str, Policy] = dict(BUILTIN_POLICIES)
     raw_policies = top.section("policies")
     pending = dict(raw_policies.entries())
+    parents: dict[str, str] = {}
     while pending:  # resolve `extends` in dependency order
         progressed = False
         for name, body in list(pending.items()):
@@ -74,6 +77,7 @@ def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config
             policy = policy_from_mapping(str(name), body, policies[parent], source)
             policy = _resolve_lexicons(policy, base)
             policies[str(name)] = policy
+            parents[str(name)] = parent
             del pending[name]
             progressed = True
         if not progressed:
@@ -92,6 +96,7 @@ def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config
         aliyun=parse_aliyun(top.section("aliyun"), base),
         llm=parse_llm_section(top.section("llm")),
         image=parse_image_section(top.section("image"), base),
+        labels=parse_labels(top, raw_policies.data, parents, base),
         server=parse_server_section(top.section("server")),
     )
     top.done()

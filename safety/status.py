@@ -86,13 +86,19 @@ def policies(cfg: Config) -> dict[str, Any]:
             for name, p in cfg.policies.items()}
 
 
-def _section(cfg: Config, name: str) -> dict[str, Any] | None:
-    """A settings section other packages of the pack add to Config (labels, audit), as plain data."""
-    value = getattr(cfg, name, None)
+def _plain(value: object) -> dict[str, Any] | None:
+    """The scalar fields of a settings dataclass, as JSON; fields with repr=False (secrets) never."""
     if value is None or not dataclasses.is_dataclass(value):
         return None
     return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)
             if f.repr and isinstance(getattr(value, f.name), (str, int, float, bool, type(None)))}
+
+
+def labels(cfg: Config) -> dict[str, Any]:
+    """The AIGC label settings each policy gets; whether C2PA signing is set up, not its files."""
+    return {name: {**(_plain(cfg.labels.for_policy(name)) or {}),
+                   "c2pa": getattr(cfg.labels.for_policy(name), "c2pa", None) is not None}
+            for name in cfg.policies}
 
 
 def status_report(cfg: Config) -> dict[str, Any]:
@@ -102,8 +108,9 @@ def status_report(cfg: Config) -> dict[str, Any]:
         "policies": policies(cfg),
         "providers": providers(cfg),
         "models": models(cfg),
-        "labels": _section(cfg, "labels"),
-        "audit": {"settings": _section(cfg, "audit"), "route_enabled": cfg.server.token() is not None},
+        "labels": labels(cfg),
+        "audit": {"settings": _plain(getattr(cfg, "audit", None)),  # the audit store's section, once it lands
+                  "route_enabled": cfg.server.token() is not None},
         "image": {"substitute": cfg.image.substitute, "quarantine": bool(cfg.image.quarantine_dir)},
         "limits": {"max_text_chars": cfg.server.max_text_chars, "max_image_bytes": cfg.server.max_image_bytes},
     }

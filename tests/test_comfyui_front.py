@@ -78,6 +78,7 @@ def test_status_reports_setup_without_secret_values(comfy: Comfy, prefix: str, m
     [nudenet] = [m for m in status["models"] if m["name"] == "nudenet"]
     assert nudenet["builtin"] and len(nudenet["sha256"]) == 64
     assert status["audit"]["route_enabled"] is False
+    assert status["labels"]["normal"]["explicit"] is True and status["labels"]["normal"]["c2pa"] is False
 
 
 def test_status_says_credentials_are_present_never_what_they_are(comfy: Comfy, tmp_path: Path) -> None:
