@@ -17,7 +17,7 @@ import { badgeText, parseSafetyError, summarise, summariseError, toastFor } from
 const PREFIX = "ContentSafety"; // every node id of this pack
 const COLOURS = { safe: "#2e7d32", controversial: "#b7791f", unsafe: "#c62828", error: "#c62828",
   off: "#616161", warn: "#e65100" };
-const TRANSLATED_COMBOS = ["check_mode", "on_unsafe", "llm_mode"];
+const TRANSLATED_COMBOS = ["check_mode", "on_unsafe", "llm_mode", "prompt_role"];
 const SETTINGS = { badges: "ContentSafety.ShowBadges", blur: "ContentSafety.BlurFlagged",
   warn: "ContentSafety.WarnCredentials" };
 const badged = new Set(); // nodes that show a verdict badge
