@@ -1,8 +1,10 @@
 """Reading decisions back for GET /content_safety/audit and the front end's sidebar.
 
 The audit store is the `safety.audit` package; `read_audit_rows` is the one place that reads
-it, so the route works unchanged whichever store (SQLite, PostgreSQL) it holds. Rows
-are `Decision.to_dict()` mappings, newest first; filters apply here, store-agnostic."""
+it, so the route works unchanged whichever store (SQLite, PostgreSQL) it holds: the package
+provides `read_rows(config, limit)`, newest first, rows shaped as `Decision.to_dict()` or as
+the store's flat columns (level, categories as a comma string, user, node_id, stage...).
+Filters apply here, store-agnostic."""
 
 from __future__ import annotations
 
@@ -30,15 +32,23 @@ def read_audit_rows(cfg: Config, *, limit: int, filters: Mapping[str, str]) -> l
     return select(rows, filters, limit)
 
 
-def row_verdict(row: Mapping[str, Any]) -> Verdict:
-    return combine(Verdict.from_dict(v) for v in row.get("verdicts") or ())
+def row_level(row: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """(level, categories) of a row: its own columns when the store keeps them flat
+    (categories as a comma string), else from its verdicts."""
+    if row.get("level"):
+        categories = row.get("categories") or ()
+        if isinstance(categories, str):
+            categories = tuple(c for c in categories.split(",") if c)
+        return str(row["level"]), tuple(categories)
+    verdict = combine(Verdict.from_dict(v) for v in row.get("verdicts") or ())
+    return verdict.level, verdict.categories
 
 
 def matches(row: Mapping[str, Any], filters: Mapping[str, str]) -> bool:
-    verdict = row_verdict(row)
+    level, categories = row_level(row)
     wanted = {k: v for k, v in filters.items() if k in AUDIT_FILTERS and v}
-    return (wanted.get("level", verdict.level) == verdict.level
-            and wanted.get("category", "") in ("", *verdict.categories)
+    return (wanted.get("level", level) == level
+            and wanted.get("category", "") in ("", *categories)
             and wanted.get("node", str(row.get("node_id", ""))) == str(row.get("node_id", ""))
             and wanted.get("user", str(row.get("user", ""))) == str(row.get("user", ""))
             and wanted.get("stage", str(row.get("stage", ""))) == str(row.get("stage", "")))

@@ -75,3 +75,10 @@ def test_read_rows_asks_the_audit_package_when_it_exists(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, fake.__name__, fake)
     monkeypatch.setattr("content_safety_guard.safety.audit_rows.audit_available", lambda: True)
     assert [r["user"] for r in read_audit_rows(Config(), limit=5, filters={"category": "hate"})] == ["u"]
+
+
+def test_flat_store_rows_filter_by_their_columns() -> None:
+    rows = [{"level": "unsafe", "categories": "sexual,violence", "user": "a", "node_id": "3", "stage": "text"},
+            {"level": "safe", "categories": "", "user": "b", "node_id": "4", "stage": "image_save"}]
+    assert [r["user"] for r in select(rows, {"category": "violence"}, 10)] == ["a"]
+    assert [r["user"] for r in select(rows, {"level": "safe", "stage": "image_save"}, 10)] == ["b"]

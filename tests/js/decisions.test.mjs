@@ -38,6 +38,13 @@ test("audit rows (Decision records) map to the same shape", () => {
   assert.deepEqual(row.images.map((i) => [i.subfolder, i.filename]), [["cs", "x_00001_blocked.png"], ["", "top.png"]]);
 });
 
+test("flat audit-store rows keep their level and comma-separated categories", () => {
+  const [row, failed] = rowsFromAudit([{ time: 2, stage: "text", action: "raised", level: "unsafe", categories: "sexual,hate", user: "u" },
+    { time: 3, stage: "text", action: "error", level: "unsafe", categories: "" }]);
+  assert.deepEqual([row.level, row.categories, row.images], ["unsafe", ["sexual", "hate"], []]);
+  assert.equal(failed.level, "error");
+});
+
 test("filters by level, category, node and user", () => {
   const rows = rowsFromHistory(history);
   assert.deepEqual(filterRows(rows, { level: "unsafe" }).map((r) => r.node_id), ["12"]);

@@ -52,10 +52,19 @@ export function rowsFromHistory(history) {
   return rows;
 }
 
-/** Rows of GET /content_safety/audit (Decision records) in the sidebar's shape. */
+/** The level and categories of an audit row: flat store columns, else its verdicts. */
+function auditSummary(row) {
+  if (row.level) {
+    const categories = typeof row.categories === "string" ? row.categories.split(",").filter(Boolean) : row.categories ?? [];
+    return { level: row.action === "error" ? "error" : row.level, categories };
+  }
+  return row.error && row.action === "error" ? summariseError(row.error) : summarise(row.verdicts ?? []);
+}
+
+/** Rows of GET /content_safety/audit (Decision records or the store's flat rows) in the sidebar's shape. */
 export function rowsFromAudit(rows) {
   return (rows ?? []).map((row) => {
-    const summary = row.error && row.action === "error" ? summariseError(row.error) : summarise(row.verdicts ?? []);
+    const summary = auditSummary(row);
     return { source: "audit", time: Math.round((row.time ?? 0) * 1000), prompt_id: row.prompt_id ?? "",
       node_id: String(row.node_id ?? ""), node_type: "", stage: row.stage ?? "", ...summary,
       action: row.action ?? "", user: row.user ?? "", client_id: row.client_id ?? "",
