@@ -18,6 +18,7 @@ from .llm.settings import LLMSettings, parse_llm_section
 from .image.settings import ImageSettings, parse_image_section
 from .remote.settings import AliyunSettings, parse_aliyun
 from .schema import Section
+from .audit.settings import AuditSettings, parse_audit_section
 
 CONFIG_ENV = "COMFY_CONTENT_SAFETY_CONFIG"
 BUILTIN_SOURCE = "<built-in defaults>"
@@ -34,6 +35,7 @@ class Config:
     aliyun: AliyunSettings = field(default_factory=AliyunSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
     image: ImageSettings = field(default_factory=ImageSettings)
+    audit: AuditSettings | None = None  # None: no `audit` section (ComfyUI then audits to its user dir)
 
     def policy(self, name: str | None = None) -> Policy:
         name = name or self.default_policy
@@ -115,6 +117,7 @@ def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config
         aliyun=parse_aliyun(top.section("aliyun"), base),
         llm=parse_llm_section(top.section("llm")),
         image=parse_image_section(top.section("image"), base),
+        audit=parse_audit_section(top.section("audit"), base) if "audit" in top.data else None,
     )
     top.done()
     return config

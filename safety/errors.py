@@ -10,7 +10,8 @@ from .verdict import Verdict
 
 CHECK_FAILED = "content_safe_check_failed"
 CHECK_ERROR = "content_safe_check_error"
-STAGES = ("text", "image_save", "image_load", "image", "llm")
+QUOTA_EXCEEDED = "quota_exceeded"
+STAGES = ("text", "image_save", "image_load", "image", "llm", "quota")
 
 
 class ConfigError(ValueError):

@@ -47,6 +47,7 @@ class Policy:
     # "always" = remote runs on every text too (its labels land in the evidence).
     auto_remote: str = "open"
     remote_fallback_local: bool = False  # a failed remote check leaves the decision to local checks
+    quota_per_hour: int | None = None  # prompts per user and hour (ContentSafetyQuotaGate); None: no limit
 
     def threshold_for(self, category: str) -> float:
         return self.thresholds.get(category, self.threshold)
@@ -158,5 +159,9 @@ def policy_from_mapping(name: str, data: Any, base: Policy, source: str) -> Poli
     changes["max_text_chars"] = int(sec.get_number("max_text_chars", base.max_text_chars, 1, 100_000_000))
     changes["replacement_text"] = sec.get("replacement_text", str, base.replacement_text)
     changes["llm_unparsed"] = sec.get_choice("llm_unparsed", LLM_UNPARSED, base.llm_unparsed)
+    if "quota" in sec.data:
+        quota = sec.section("quota")
+        changes["quota_per_hour"] = int(quota.get_number("per_hour", 50, 1, 1_000_000))
+        quota.done()
     sec.done()
     return replace(base, **changes)
