@@ -3,8 +3,12 @@ so the nodes can be imported and tested outside ComfyUI."""
 
 from __future__ import annotations
 
+import contextvars
 import os
 import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -150,3 +154,82 @@ def as_tensor(array: np.ndarray) -> Any:
     import torch
 
     return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32))
+
+
+# who queued a prompt: user and address, for the audit trail and quotas -----------------
+
+@dataclass(frozen=True)
+class PromptContext:
+    prompt_id: str = ""
+    client_id: str = ""
+    user: str = ""
+    remote_addr: str = ""
+
+
+_PROMPT_PATHS = ("/prompt", "/api/prompt")
+_MAX_PROMPTS = 10_000
+_requester: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("cs_requester", default=None)
+_prompt_owners: OrderedDict[str, tuple[str, str]] = OrderedDict()
+
+
+def _request_user(server: Any, request: Any) -> str:
+    """ComfyUI's own rule: the `comfy-user` header under --multi-user, else "default"."""
+    try:
+        return server.user_manager.get_request_user_id(request)
+    except (AttributeError, KeyError):
+        header = request.headers.get("comfy-user", "")
+        return f"unknown:{header}" if header else "default"
+
+
+def _remember_owner(json_data: Any) -> Any:
+    """on_prompt handler: runs inside POST /prompt before the prompt is queued, so the
+    prompt id (ours when the client sent none; ComfyUI keeps a given one) is tied to its
+    user before any node of it runs."""
+    who = _requester.get()
+    if who is not None and isinstance(json_data, dict):
+        prompt_id = str(json_data.setdefault("prompt_id", str(uuid.uuid4())))
+        _prompt_owners[prompt_id] = who
+        while len(_prompt_owners) > _MAX_PROMPTS:
+            _prompt_owners.popitem(last=False)
+    return json_data
+
+
+def _track_prompt_owners() -> None:
+    try:
+        from aiohttp import web
+        from server import PromptServer
+    except ImportError:
+        return
+    server = getattr(PromptServer, "instance", None)
+    if server is None:
+        return
+
+    @web.middleware
+    async def remember_requester(request: Any, handler: Any) -> Any:
+        if request.method != "POST" or request.path not in _PROMPT_PATHS:
+            return await handler(request)
+        token = _requester.set((_request_user(server, request), request.remote or ""))
+        try:
+            return await handler(request)
+        finally:
+            _requester.reset(token)
+
+    server.app.middlewares.append(remember_requester)
+    server.add_on_prompt_handler(_remember_owner)
+
+
+_track_prompt_owners()
+
+
+def current_prompt() -> PromptContext:
+    """The prompt the running node belongs to, and who queued it (empty outside ComfyUI)."""
+    try:
+        from comfy_execution.utils import get_executing_context
+        from server import PromptServer
+    except ImportError:
+        return PromptContext()
+    context = get_executing_context()
+    prompt_id = context.prompt_id if context else ""
+    server = getattr(PromptServer, "instance", None)
+    user, remote = _prompt_owners.get(prompt_id, ("", ""))
+    return PromptContext(prompt_id, str(getattr(server, "client_id", None) or ""), user, remote)

@@ -8,7 +8,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .audit.cli import add_commands, cli_action, recording
 from .config import load_config
+from .decision import DECISION_HOOKS, Decision
 from .engine import Engine
 from .errors import ConfigError, InputError, ProviderError
 from .verdict import Verdict
@@ -48,7 +50,16 @@ def _report(verdict: Verdict, as_json: bool, label: str = "") -> None:
 def cmd_check_text(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     engine = Engine(config.policy(args.policy), config, mode=args.mode)
-    verdict = engine.check_text(_read_text(args), user=args.user)
+    text = _read_text(args)
+    with recording(config):
+        try:
+            verdict = engine.check_text(text, user=args.user)
+        except (InputError, ProviderError) as exc:
+            DECISION_HOOKS.emit(Decision("cli", "error", (), engine.policy.name, args.mode, user=args.user or "",
+                                         text=text, error={"reason": str(exc)}))
+            raise
+        DECISION_HOOKS.emit(Decision("cli", cli_action(verdict.level), (verdict,), engine.policy.name,
+                                     args.mode, user=args.user or "", text=text))
     _report(verdict, args.json)
     return EXIT_UNSAFE if verdict.blocked else EXIT_SAFE
 
@@ -79,12 +90,14 @@ def cmd_check_image(args: argparse.Namespace) -> int:
     if not files:
         raise InputError(f"no image files under {', '.join(args.paths)}")
     errors = unsafe = 0
-    with tqdm(total=len(files), unit="image", file=sys.stderr, disable=None) as bar:
+    with recording(config), tqdm(total=len(files), unit="image", file=sys.stderr, disable=None) as bar:
         for path in files:
             try:
                 verdict = engine.check_file(path)
             except (InputError, ProviderError) as exc:
                 errors += 1
+                DECISION_HOOKS.emit(Decision("cli", "error", (), engine.policy.name, args.mode,
+                                             inputs=(str(path),), error={"reason": str(exc)}))
                 with tqdm.external_write_mode(file=sys.stdout):
                     if args.json:
                         print(json.dumps({"path": str(path), "error": str(exc)}, ensure_ascii=False))
@@ -92,6 +105,8 @@ def cmd_check_image(args: argparse.Namespace) -> int:
                         print(f"{path}: error: {exc}", file=sys.stderr)
             else:
                 unsafe += verdict.blocked
+                DECISION_HOOKS.emit(Decision("cli", cli_action(verdict.level), (verdict,), engine.policy.name,
+                                             args.mode, inputs=(str(path),)))
                 with tqdm.external_write_mode(file=sys.stdout):
                     if args.json:
                         print(json.dumps({"path": str(path), **verdict.to_dict()}, ensure_ascii=False))
@@ -124,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     image.add_argument("paths", nargs="+", help="image files or folders")
     _common(image)
     image.set_defaults(func=cmd_check_image)
+    add_commands(sub)
     return parser
 
 

@@ -43,6 +43,7 @@ class Decision:
     labels: tuple[Mapping[str, Any], ...] = ()
     error: Mapping[str, Any] | None = None
     time: float = field(default_factory=time.time)
+    inputs: tuple[str, ...] = ()  # files checked (CLI check-image, LoadImage)
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:
@@ -69,7 +70,7 @@ class Decision:
             "mode": self.mode, "node_id": self.node_id, "prompt_id": self.prompt_id,
             "client_id": self.client_id, "user": self.user, "remote_addr": self.remote_addr,
             "verdicts": [v.to_dict() for v in self.verdicts], "text": self.text,
-            "outputs": list(self.outputs), "labelled": self.labelled,
+            "outputs": list(self.outputs), "inputs": list(self.inputs), "labelled": self.labelled,
             "labels": [dict(x) for x in self.labels], "error": dict(self.error) if self.error else None,
         }
 

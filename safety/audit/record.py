@@ -64,6 +64,7 @@ def build_record(decision: Decision, privacy: str, artifacts: str) -> dict[str, 
     detail = _json_safe({
         "verdicts": _verdicts(decision, privacy),
         "outputs": list(decision.outputs),
+        "inputs": list(decision.inputs),
         "labels": [dict(x) for x in decision.labels],
         "error": dict(decision.error) if decision.error else None,
     })
