@@ -11,6 +11,7 @@ from datetime import date
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 CHECKS, BLOCKS = "#4c78a8", "#e45756"
 _STYLE = {"svg.fonttype": "none", "svg.hashsalt": "content-safety", "font.size": 9,
@@ -41,6 +42,7 @@ def daily(days: Sequence[date], checks: Sequence[int], blocks: Sequence[int]) ->
         ax.bar(x, blocks, color=BLOCKS, label="blocks 拦截")
         ax.set_xticks(list(x), [d.strftime("%d") for d in days])
         ax.set_xlabel(days[0].strftime("%Y-%m") if days else "")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(frameon=False)
         return _svg(fig)
 
@@ -57,4 +59,5 @@ def bars(labels: Sequence[str], values: Sequence[int], color: str = BLOCKS,
             ax.barh(y, second, color=BLOCKS, label="blocks 拦截")
             ax.legend(frameon=False)
         ax.set_yticks(y, [str(label)[:40] for label in labels])
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         return _svg(fig)
