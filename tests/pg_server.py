@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,15 +43,18 @@ def _run(args: list[str], owner: bool) -> None:
         raise RuntimeError(f"{' '.join(args)} failed: {res.stdout}{res.stderr}")
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    """URL of a running server (superuser postgres, trust auth on 127.0.0.1)."""
+def missing() -> str | None:
+    """Why no server can be started here, or None."""
+    return None if _bindir() else "PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install -y postgresql"
+
+
+@contextmanager
+def private_cluster(durable: bool = False) -> Iterator[str]:
+    """URL of a running server (superuser postgres, trust auth on 127.0.0.1), removed after.
+    Tests run without fsync; `durable` keeps PostgreSQL's defaults (benchmarks)."""
     bindir = _bindir()
     if bindir is None:
-        message = "PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install -y postgresql"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        raise RuntimeError(missing())
     root = Path(tempfile.mkdtemp(prefix="cs-pg-"))
     if os.geteuid() == 0:
         shutil.chown(root, RUN_AS)
@@ -59,13 +63,25 @@ def postgres_server() -> Iterator[str]:
         _run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
               "--no-sync", "--locale=C"], owner=True)
         _run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-t", "60", "-o",
-              f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100",
+              f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=100"
+              + ("" if durable else " -c fsync=off"),
               "start"], owner=True)
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
         if (data / "postmaster.pid").exists():
             _run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], owner=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    why = missing()
+    if why:
+        if os.environ.get("CI") == "true":
+            pytest.fail(why)
+        pytest.skip(why)
+    with private_cluster() as url:
+        yield url
 
 
 @pytest.fixture

@@ -61,6 +61,9 @@ ARTIFACTS = Table(
     Column("files", Text, nullable=False),
 )
 STORED = (*COLUMNS, "seq", "prev_hash", "hash")
+# built once: an append runs these on every decision
+LAST_ROW = select(RECORDS.c.seq, RECORDS.c.hash).order_by(RECORDS.c.seq.desc()).limit(1)
+INSERT_ROWS = insert(RECORDS)
 
 
 def _create_private(path: str) -> None:
@@ -121,7 +124,7 @@ class AuditStore:
 
     def head(self, conn: Connection) -> tuple[int, str]:
         """(seq, hash) of the last row, else of the latest purge anchor, else the genesis."""
-        row = conn.execute(select(RECORDS.c.seq, RECORDS.c.hash).order_by(RECORDS.c.seq.desc()).limit(1)).first()
+        row = conn.execute(LAST_ROW).first()
         if row is not None:
             return int(row.seq), row.hash
         anchor = self.latest_anchor(conn)
@@ -148,7 +151,7 @@ class AuditStore:
                 row = {**{k: record[k] for k in COLUMNS}, "seq": seq, "prev_hash": prev}
                 row["hash"] = prev = row_hash(row)
                 rows.append(row)
-            conn.execute(insert(RECORDS), rows)
+            conn.execute(INSERT_ROWS, rows)
             every = self.settings.checkpoint_every
             marks = [Mark("checkpoint", r["seq"], r["hash"], r["time"]).signed(keys)
                      for r in rows if r["seq"] % every == 0] if keys and keys.signer else []
