@@ -59,6 +59,14 @@ def fill(store: AuditStore, n: int, keys: Keys | None = None, marks: MarkFile | 
             marks.append(made)
 
 
+def stored_rows(settings: AuditSettings) -> list[dict[str, Any]]:
+    store = AuditStore(settings)
+    with store.reader() as conn:
+        found = list(store.rows(conn))
+    store.close()
+    return found
+
+
 def set_field(store: AuditStore, seq: int, **values: Any) -> None:
     with store.engine.begin() as conn:
         conn.execute(update(RECORDS).where(RECORDS.c.seq == seq).values(**values))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from audit_helpers import T0, write_keys
+from audit_helpers import T0, stored_rows, write_keys
 from content_safety_guard.safety.audit.record import build_record
 from content_safety_guard.safety.audit.store import AuditStore
 from content_safety_guard.safety.cli import main
@@ -76,6 +76,13 @@ def seeded(tmp_path) -> Path:
     return config
 
 
+def tamper(config: Path, sql: str) -> None:
+    store = AuditStore(load_config(config).audit)
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(sql)
+    store.close()
+
+
 def report(config: Path, tmp_path: Path, *extra: str) -> tuple[str, dict[tuple[str, str], int]]:
     out, table = tmp_path / "r.html", tmp_path / "r.csv"
     assert main(["report", "--config", str(config), "--month", "2026-11", "--out", str(out),
@@ -133,10 +140,7 @@ def test_report_in_privacy_mode_shows_term_hashes(tmp_path):
 def test_verify_exit_codes(seeded, tmp_path, capsys):
     assert main(["audit", "verify", "--config", str(seeded)]) == 0
     assert "intact: 48 rows" in capsys.readouterr().out
-    store = AuditStore(load_config(seeded).audit)
-    with store.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE content_safety_audit SET action = 'passed' WHERE seq = 4")
-    store.close()
+    tamper(seeded, "UPDATE content_safety_audit SET action = 'passed' WHERE seq = 4")
     assert main(["audit", "verify", "--config", str(seeded)]) == 1
     assert "BROKEN: row 4: changed" in capsys.readouterr().out
     (tmp_path / "broken.yaml").write_text("audit:\n  privacy: maybe\n", encoding="utf-8")
@@ -175,10 +179,7 @@ def test_purge_from_the_cli_keeps_the_chain_verifiable(tmp_path, capsys):
 
 
 def test_purge_refuses_a_broken_chain(seeded, capsys):
-    store = AuditStore(load_config(seeded).audit)
-    with store.engine.begin() as conn:
-        conn.exec_driver_sql("DELETE FROM content_safety_audit WHERE seq = 2")
-    store.close()
+    tamper(seeded, "DELETE FROM content_safety_audit WHERE seq = 2")
     assert main(["audit", "purge", "--config", str(seeded)]) == 1
     assert "not purged" in capsys.readouterr().err
 
@@ -188,10 +189,7 @@ def test_check_text_records_when_the_config_has_audit(tmp_path, capsys):
     config.write_text("audit:\n  privacy: hash\n", encoding="utf-8")
     assert main(["check-text", "--config", str(config), "--user", "zoe", "hardcore porn"]) == 1
     assert main(["check-text", "--config", str(config), "a calm lake"]) == 0
-    store = AuditStore(load_config(config).audit)
-    with store.reader() as conn:
-        rows = list(store.rows(conn))
-    store.close()
+    rows = stored_rows(load_config(config).audit)
     assert [(r["stage"], r["action"], r["user"], r["level"]) for r in rows] == [
         ("cli", "raised", "zoe", "unsafe"), ("cli", "passed", "", "safe")]
     assert rows[0]["text"] is None and "porn" not in rows[0]["detail"]
@@ -205,10 +203,7 @@ def test_check_image_records_each_file(tmp_path):
     config = tmp_path / "config.yaml"
     config.write_text("audit: {}\n", encoding="utf-8")
     assert main(["check-image", "--config", str(config), str(tmp_path / "sky.png"), str(tmp_path / "broken.png")]) == 2
-    store = AuditStore(load_config(config).audit)
-    with store.reader() as conn:
-        rows = list(store.rows(conn))
-    store.close()
+    rows = stored_rows(load_config(config).audit)
     assert [(r["action"], json.loads(r["detail"])["inputs"]) for r in rows] == [
         ("passed", [str(tmp_path / "sky.png")]), ("error", [str(tmp_path / "broken.png")])]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from audit_helpers import T0, decision, settings
+from audit_helpers import T0, decision, settings, stored_rows
 from content_safety_guard.safety import DECISION_HOOKS, Verdict, load_config
 from content_safety_guard.safety.audit.chain import sha256_hex
 from content_safety_guard.safety.audit.fingerprints import file_sha256
@@ -34,11 +34,7 @@ def config(tmp_path: Path, audit: str) -> object:
 
 
 def rows(cfg) -> list[dict]:
-    store = AuditStore(cfg.audit)
-    with store.reader() as conn:
-        found = list(store.rows(conn))
-    store.close()
-    return found
+    return stored_rows(cfg.audit)
 
 
 def trail(cfg, stores: Stores | None = None) -> AuditTrail:
@@ -203,3 +199,24 @@ def test_settings_defaults_and_paths(tmp_path):
     sqlite = config(tmp_path, "  url: logs/trail.db").audit
     assert sqlite.url == f"sqlite:///{tmp_path.resolve() / 'logs' / 'trail.db'}"
     assert sqlite.checkpoint_path == str(tmp_path.resolve() / "logs" / "audit.checkpoints.jsonl")
+
+
+def test_spool_replays_into_postgres_once_it_is_there(tmp_path, postgres_url):
+    import psycopg
+
+    server, name = postgres_url.rsplit("/", 1)
+    later = f"{server}/{name}_later"  # no such database yet: every connection fails
+    cfg = replace(load_config(None), audit=settings(tmp_path, later, on_failure="spool"))
+    hook = trail(cfg)
+    for i in range(3):
+        hook(decision(i, time=T0 + i))
+    assert len(Path(cfg.audit.spool_path).read_text(encoding="utf-8").splitlines()) == 3
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}_later")
+    try:
+        hook(decision(3, time=T0 + 3))
+        assert [r["prompt_id"] for r in rows(cfg)] == ["p0", "p1", "p2", "p3"]
+    finally:
+        hook.stores.close()
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name}_later WITH (FORCE)")

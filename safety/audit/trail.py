@@ -9,6 +9,7 @@ dropped silently: when even the spool cannot be written the run is refused.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -92,10 +93,16 @@ class AuditTrail:
         self.record(record, settings, self.keys(config), {digest: files})
 
     def keys(self, config: Config) -> Keys | None:
+        """Read again when the credentials file changes (a rotated key)."""
         path = config.credentials_file
-        if path not in self._keys:
-            self._keys[path] = load_keys(path)
-        return self._keys[path]
+        try:
+            stamp = f"{path}:{os.stat(path).st_mtime_ns}" if path else None
+        except OSError:
+            stamp = path  # load_keys names the problem
+        if stamp not in self._keys:
+            self._keys.clear()
+            self._keys[stamp] = load_keys(path)
+        return self._keys[stamp]
 
     def record(self, record: dict[str, Any], settings: AuditSettings, keys: Keys | None,
                artifacts: dict[str, dict[str, str]]) -> None:
