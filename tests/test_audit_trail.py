@@ -220,3 +220,17 @@ def test_spool_replays_into_postgres_once_it_is_there(tmp_path, postgres_url):
         hook.stores.close()
         with psycopg.connect(postgres_url, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE {name}_later WITH (FORCE)")
+
+
+def test_a_spool_line_cut_short_is_set_aside_not_dropped(tmp_path):
+    from audit_helpers import record
+    from content_safety_guard.safety.audit.spool import Spool
+
+    cfg = config(tmp_path, "  on_failure: spool")
+    spool = Spool(cfg.audit.spool_path)
+    spool.add([record(1)])
+    with open(spool.path, "a", encoding="utf-8") as f:
+        f.write('{"id": "cut-sh')  # the process died mid-write
+    trail(cfg)(decision(2))
+    assert [r["prompt_id"] for r in rows(cfg)] == ["p1", "p2"]
+    assert Path(spool.path + ".rejected").read_text(encoding="utf-8") == '{"id": "cut-sh\n'

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 class Spool:
@@ -52,9 +55,25 @@ class Spool:
                 lines = Path(self.path).read_text(encoding="utf-8").splitlines()
             except FileNotFoundError:
                 return 0
-            records = [json.loads(line) for line in lines if line.strip()]
+            records, broken = [], []
+            for line in filter(str.strip, lines):
+                try:
+                    records.append(json.loads(line))
+                except ValueError:  # a write cut short by a crash: kept aside, never dropped
+                    broken.append(line)
             if records:
                 append(records)
+            if broken:
+                self._set_aside(broken)
             with open(self.path, "w", encoding="utf-8"):
                 pass
             return len(records)
+
+    def _set_aside(self, lines: list[str]) -> None:
+        rejected = self.path + ".rejected"
+        fd = os.open(rejected, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.write(fd, "".join(line + "\n" for line in lines).encode("utf-8"))
+        finally:
+            os.close(fd)
+        log.warning("content safety audit: %d unreadable spool line(s) moved to %s", len(lines), rejected)
