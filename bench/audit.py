@@ -30,7 +30,7 @@ from pg_server import missing, private_cluster  # noqa: E402
 
 from content_safety_guard.safety import BUILTIN_POLICIES, DECISION_HOOKS, Decision, Engine, load_config  # noqa: E402
 from content_safety_guard.safety.audit.record import build_record  # noqa: E402
-from content_safety_guard.safety.audit.settings import AuditSettings, default_settings  # noqa: E402
+from content_safety_guard.safety.settings.audit import AuditSettings, default_audit_settings  # noqa: E402
 from content_safety_guard.safety.audit.signing import Keys  # noqa: E402
 from content_safety_guard.safety.audit.store import AuditStore  # noqa: E402
 from content_safety_guard.safety.audit.trail import AuditTrail, Stores  # noqa: E402
@@ -40,7 +40,7 @@ TEXT = "a watercolor fox in a snowy forest at dawn, soft morning light, highly d
 
 
 def _settings(folder: Path, pg: str | None) -> AuditSettings:
-    base = default_settings(folder)
+    base = default_audit_settings(folder)
     return replace(base, url="postgresql+psycopg://" + pg.split("://", 1)[1]) if pg else base
 
 
@@ -63,7 +63,7 @@ def appends(settings: AuditSettings, n: int, batch: int) -> float:
 
 def check_overhead(folder: Path, n: int) -> None:
     """Each round: a check without the hook, then one with it, so load hits both alike."""
-    config = replace(load_config(None), audit=default_settings(folder))
+    config = replace(load_config(None), audit=default_audit_settings(folder))
     engine = Engine(BUILTIN_POLICIES["normal"], config)
     trail = AuditTrail(lambda: (config, config.audit), Stores())
 

@@ -6,26 +6,25 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import Any
 
-from ..safety import DECISION_HOOKS, Config
-from ..safety.audit.settings import AuditSettings, default_settings
-from ..safety.audit.store import AuditStore
-from ..safety.audit.trail import STORES, AuditTrail
-from .comfy import user_directory
+from ..safety import DECISION_HOOKS, AuditSettings, AuditTrail, Config, default_audit_settings, open_audit_store
+from .comfy import serving, user_directory
 from .common import config
 
 
 @lru_cache(maxsize=4)
 def _default(folder: str) -> AuditSettings:
-    return default_settings(os.path.join(folder, "content_safety"))
+    return default_audit_settings(os.path.join(folder, "content_safety"))
 
 
 def audit_settings(cfg: Config) -> AuditSettings | None:
-    """The config's section, else the default store; None outside ComfyUI (tests, scripts)."""
+    """The config's section, else inside a ComfyUI server the default store; None for
+    scripts and tests that import the nodes without an `audit` section."""
     if cfg.audit is not None:
         return cfg.audit
     folder = user_directory()
-    return _default(folder) if folder else None
+    return _default(folder) if folder and serving() else None
 
 
 def _source() -> tuple[Config, AuditSettings] | None:
@@ -34,9 +33,10 @@ def _source() -> tuple[Config, AuditSettings] | None:
     return (cfg, settings) if settings else None
 
 
-def audit_store(cfg: Config) -> AuditStore | None:
+def audit_store(cfg: Config) -> Any:
+    """The open store (shared with the hook), or None when nothing is audited."""
     settings = audit_settings(cfg)
-    return STORES.get(settings) if settings else None
+    return open_audit_store(settings) if settings else None
 
 
 TRAIL = AuditTrail(_source)

@@ -8,12 +8,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .audit.cli import add_commands, cli_action, recording
+from .audit.cli import add_commands, recording
 from .config import load_config
-from .decision import DECISION_HOOKS, Decision
+from .decision import DECISION_HOOKS, Decision, HookError, action_for
 from .engine import Engine
-from .errors import ConfigError, InputError, ProviderError
-from .verdict import Verdict
+from .errors import ConfigError, ContentSafetyError, InputError, ProviderError
+from .verdict import Verdict, combine
 
 EXIT_SAFE, EXIT_UNSAFE, EXIT_ERROR = 0, 1, 2
 
@@ -47,19 +47,31 @@ def _report(verdict: Verdict, as_json: bool, label: str = "") -> None:
         print(f"  - {json.dumps(item, ensure_ascii=False)}")
 
 
-def cmd_check_text(args: argparse.Namespace) -> int:
+def _engine(args: argparse.Namespace) -> Engine:
     config = load_config(args.config)
-    engine = Engine(config.policy(args.policy), config, mode=args.mode)
+    return Engine(config.policy(args.policy), config, mode=args.mode)
+
+
+def _emit(engine: Engine, verdicts: Sequence[Verdict], *, text: str | None = None,
+          inputs: tuple[str, ...] = (), user: str = "", error: ContentSafetyError | None = None) -> None:
+    """Every check of the CLI is a Decision for the hooks (audit trail), as a node run is."""
+    action = "error" if error is not None else action_for(combine(verdicts), "blocked")
+    DECISION_HOOKS.emit(Decision(stage="cli", action=action, verdicts=tuple(verdicts),
+                                 policy=engine.policy.name, mode=engine.mode, user=user, text=text,
+                                 inputs=inputs, error=error.payload if error is not None else None))
+
+
+def cmd_check_text(args: argparse.Namespace) -> int:
+    engine = _engine(args)
     text = _read_text(args)
-    with recording(config):
+    with recording(engine.config):
         try:
             verdict = engine.check_text(text, user=args.user)
-        except (InputError, ProviderError) as exc:
-            DECISION_HOOKS.emit(Decision("cli", "error", (), engine.policy.name, args.mode, user=args.user or "",
-                                         text=text, error={"reason": str(exc)}))
+        except (ProviderError, InputError) as exc:
+            _emit(engine, (), text=text, user=args.user or "",
+                  error=ContentSafetyError.from_exception(exc, stage="cli"))
             raise
-        DECISION_HOOKS.emit(Decision("cli", cli_action(verdict.level), (verdict,), engine.policy.name,
-                                     args.mode, user=args.user or "", text=text))
+        _emit(engine, (verdict,), text=text, user=args.user or "")
     _report(verdict, args.json)
     return EXIT_UNSAFE if verdict.blocked else EXIT_SAFE
 
@@ -84,29 +96,26 @@ def cmd_check_image(args: argparse.Namespace) -> int:
     not be checked, else 1 when any is unsafe, else 0."""
     from tqdm import tqdm
 
-    config = load_config(args.config)
-    engine = Engine(config.policy(args.policy), config, mode=args.mode)
+    engine = _engine(args)
     files = _image_files(args.paths)
     if not files:
         raise InputError(f"no image files under {', '.join(args.paths)}")
     errors = unsafe = 0
-    with recording(config), tqdm(total=len(files), unit="image", file=sys.stderr, disable=None) as bar:
+    with recording(engine.config), tqdm(total=len(files), unit="image", file=sys.stderr, disable=None) as bar:
         for path in files:
             try:
                 verdict = engine.check_file(path)
             except (InputError, ProviderError) as exc:
+                _emit(engine, (), inputs=(str(path),), error=ContentSafetyError.from_exception(exc, stage="cli"))
                 errors += 1
-                DECISION_HOOKS.emit(Decision("cli", "error", (), engine.policy.name, args.mode,
-                                             inputs=(str(path),), error={"reason": str(exc)}))
                 with tqdm.external_write_mode(file=sys.stdout):
                     if args.json:
                         print(json.dumps({"path": str(path), "error": str(exc)}, ensure_ascii=False))
                     else:
                         print(f"{path}: error: {exc}", file=sys.stderr)
             else:
+                _emit(engine, (verdict,), inputs=(str(path),))
                 unsafe += verdict.blocked
-                DECISION_HOOKS.emit(Decision("cli", cli_action(verdict.level), (verdict,), engine.policy.name,
-                                             args.mode, inputs=(str(path),)))
                 with tqdm.external_write_mode(file=sys.stdout):
                     if args.json:
                         print(json.dumps({"path": str(path), **verdict.to_dict()}, ensure_ascii=False))
@@ -147,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ConfigError, InputError, ProviderError) as exc:
+    except (ConfigError, InputError, ProviderError, HookError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
 

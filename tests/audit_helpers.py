@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from content_safety_guard.safety.audit.marks import MarkFile
 from content_safety_guard.safety.audit.record import build_record
-from content_safety_guard.safety.audit.settings import AuditSettings, default_settings
+from content_safety_guard.safety.settings.audit import AuditSettings, default_audit_settings
 from content_safety_guard.safety.audit.signing import Keys, load_keys, new_key_pair
 from content_safety_guard.safety.audit.store import RECORDS, AuditStore
 from content_safety_guard.safety.decision import Decision
@@ -24,7 +24,7 @@ DIGEST = "a" * 64
 def settings(tmp_path: Path, url: str | None = None, **changes: Any) -> AuditSettings:
     from dataclasses import replace
 
-    base = default_settings(tmp_path)
+    base = default_audit_settings(tmp_path)
     if url:
         base = replace(base, url="postgresql+psycopg://" + url.split("://", 1)[1])
     return replace(base, **changes)

@@ -6,7 +6,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 import conftest  # noqa: E402,F401  (loads the pack as content_safety_guard)
 from audit_helpers import record  # noqa: E402
-from content_safety_guard.safety.audit.settings import AuditSettings  # noqa: E402
+from content_safety_guard.safety.settings.audit import AuditSettings  # noqa: E402
 from content_safety_guard.safety.audit.store import AuditStore  # noqa: E402
 
 url, spool, marks, tag, count = sys.argv[1:6]

@@ -71,11 +71,14 @@ def queue_as(comfy: Comfy, user: str, prompt: dict[str, Any]) -> tuple[str, dict
 def gated(text: str) -> dict[str, Any]:
     return {"1": {"class_type": "PrimitiveString", "inputs": {"value": text}},
             "2": {"class_type": "ContentSafetyQuotaGate", "inputs": {"text": ["1", 0], "policy": "metered"}},
-            "3": {"class_type": "PreviewAny", "inputs": {"source": ["2", 0]}}}
+            "3": {"class_type": "ContentSafetyTextCheck",
+                  "inputs": {"text": ["2", 0], "enable_safe_check": True, "check_mode": "local",
+                             "policy": "metered", "on_unsafe": "raise", "replacement_text": ""}},
+            "4": {"class_type": "PreviewAny", "inputs": {"source": ["3", 0]}}}
 
 
 def test_quota_gate_counts_each_user_from_the_default_store(multi_user_comfy: Comfy) -> None:
-    from content_safety_guard.safety.audit.settings import default_settings
+    from content_safety_guard.safety.settings.audit import default_audit_settings
     from content_safety_guard.safety.audit.store import AuditStore
     from content_safety_guard.safety.audit.verify import verify
 
@@ -91,13 +94,16 @@ def test_quota_gate_counts_each_user_from_the_default_store(multi_user_comfy: Co
     assert bob["status"]["status_str"] == "success"
 
     folder = multi_user_comfy.base / "user" / "content_safety"
-    store = AuditStore(default_settings(folder))
+    store = AuditStore(default_audit_settings(folder))
     with store.reader() as conn:
         rows = list(store.rows(conn))
     assert verify(store, None).ok
     store.close()
     assert oct(os.stat(folder / "audit.sqlite3").st_mode & 0o777) == "0o600"
-    seen = [(r["prompt_id"], r["user"], r["action"], r["stage"]) for r in rows]
-    assert seen == [(ran[0][0], "alice-1", "passed", "quota"), (ran[1][0], "alice-1", "passed", "quota"),
-                    (refused_id, "alice-1", "raised", "quota"), (bob_id, "bob-2", "passed", "quota")]
+    seen = [(r["prompt_id"], r["user"], r["stage"], r["action"]) for r in rows]
+    assert seen == [(ran[0][0], "alice-1", "quota", "passed"), (ran[0][0], "alice-1", "text", "passed"),
+                    (ran[1][0], "alice-1", "quota", "passed"), (ran[1][0], "alice-1", "text", "passed"),
+                    (refused_id, "alice-1", "quota", "raised"),
+                    (bob_id, "bob-2", "quota", "passed"), (bob_id, "bob-2", "text", "passed")]
     assert {r["remote_addr"] for r in rows} == {"127.0.0.1"} and all(r["client_id"] for r in rows)
+    assert [r["text"] for r in rows if r["stage"] == "text"] == ["a lake 0", "a lake 1", "a lake"]

@@ -3,15 +3,14 @@ injected clock (no wall-clock races)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
 import pytest
 
 from audit_helpers import T0
-from content_safety_guard.nodes import NODE_CLASS_MAPPINGS, comfy, quota_gate
-from content_safety_guard.nodes.comfy import PromptContext
+from content_safety_guard.nodes import NODE_CLASS_MAPPINGS, common
+from content_safety_guard.nodes.comfy import Origin
 from content_safety_guard.nodes.quota_gate import ContentSafetyQuotaGate
 from content_safety_guard.safety import ContentSafetyError
 from content_safety_guard.safety.audit.quota import WINDOW_S
@@ -25,13 +24,13 @@ def gate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv(CONFIG_ENV, str(cfg))
     now = [T0]
     monkeypatch.setattr(ContentSafetyQuotaGate, "clock", staticmethod(lambda: now[0]))
-    who = {"ctx": PromptContext()}
-    monkeypatch.setattr(quota_gate, "current_prompt", lambda: who["ctx"])
+    who = {"ctx": Origin()}
+    monkeypatch.setattr(common, "run_origin", lambda: who["ctx"])
 
     def run(prompt_id: str, user: str = "alice", at: float | None = None, policy: str = "metered"):
         if at is not None:
             now[0] = at
-        who["ctx"] = PromptContext(prompt_id, "client-1", user, "10.0.0.9")
+        who["ctx"] = Origin(prompt_id, "client-1", user, "10.0.0.9")
         return ContentSafetyQuotaGate().gate("a prompt", policy, unique_id="7")
 
     return run
@@ -73,22 +72,5 @@ def test_quota_without_a_store_fails_closed(tmp_path, monkeypatch) -> None:
     cfg = tmp_path / "config.yaml"
     cfg.write_text("policies:\n  metered:\n    quota: {per_hour: 3}\n", encoding="utf-8")
     monkeypatch.setenv(CONFIG_ENV, str(cfg))
-    monkeypatch.setattr(comfy, "user_directory", lambda: None)
     error = refused(lambda: ContentSafetyQuotaGate().gate("x", "metered"))
     assert error["code"] == "content_safe_check_error" and "audit" in error["reason"]
-
-
-def test_prompt_is_tied_to_its_user_before_it_is_queued() -> None:
-    """The on_prompt handler sees the requester the middleware put in the context."""
-    async def post(body: dict) -> dict:
-        token = comfy._requester.set(("alice", "192.0.2.1"))
-        try:
-            return comfy._remember_owner(body)
-        finally:
-            comfy._requester.reset(token)
-
-    given = asyncio.run(post({"prompt": {}, "prompt_id": "given-id"}))
-    assert given["prompt_id"] == "given-id" and comfy._prompt_owners["given-id"] == ("alice", "192.0.2.1")
-    made = asyncio.run(post({"prompt": {}}))
-    assert comfy._prompt_owners[made["prompt_id"]] == ("alice", "192.0.2.1")
-    assert comfy._remember_owner({"prompt": {}}) == {"prompt": {}}  # not from POST /prompt: untouched

@@ -191,7 +191,7 @@ def test_check_text_records_when_the_config_has_audit(tmp_path, capsys):
     assert main(["check-text", "--config", str(config), "a calm lake"]) == 0
     rows = stored_rows(load_config(config).audit)
     assert [(r["stage"], r["action"], r["user"], r["level"]) for r in rows] == [
-        ("cli", "raised", "zoe", "unsafe"), ("cli", "passed", "", "safe")]
+        ("cli", "blocked", "zoe", "unsafe"), ("cli", "passed", "", "safe")]
     assert rows[0]["text"] is None and "porn" not in rows[0]["detail"]
 
 

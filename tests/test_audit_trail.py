@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from audit_helpers import T0, decision, settings, stored_rows
-from content_safety_guard.safety import DECISION_HOOKS, Verdict, load_config
+from content_safety_guard.safety import DECISION_HOOKS, HookError, Verdict, load_config
 from content_safety_guard.safety.audit.chain import sha256_hex
 from content_safety_guard.safety.audit.fingerprints import file_sha256
 from content_safety_guard.safety.audit.store import AuditStore
@@ -112,11 +112,12 @@ def test_file_hash_is_computed_once_per_version(tmp_path, monkeypatch):
 def test_refuse_fails_the_run_with_check_error(tmp_path):
     (tmp_path / "audit.sqlite3").mkdir()  # a folder where the database should be: unopenable
     cfg = config(tmp_path, "  on_failure: refuse")
-    with DECISION_HOOKS.registered(trail(cfg)), pytest.raises(AuditError) as caught:
+    with DECISION_HOOKS.registered(trail(cfg)), pytest.raises(HookError) as caught:
         DECISION_HOOKS.emit(decision(1, text="secret words"))
+    assert isinstance(caught.value.__cause__, AuditError)
     error = ContentSafetyError.from_exception(caught.value, stage="text", node_id="3")
     payload = json.loads(str(error))
-    assert payload["code"] == CHECK_ERROR and payload["provider"] == "audit"
+    assert payload["code"] == CHECK_ERROR and payload["provider"] == "hook:AuditTrail"
     assert "audit.on_failure: refuse" in payload["reason"] and "secret words" not in str(error)
 
 

@@ -18,7 +18,7 @@ from ..errors import ConfigError
 from .export import FORMATS, export
 from .marks import MarkFile
 from .period import month_range, parse_moment
-from .settings import AuditSettings, default_settings
+from ..settings.audit import AuditSettings, default_audit_settings
 from .signing import load_keys, new_key_pair
 from .store import AuditStore
 from .trail import describe
@@ -35,7 +35,7 @@ def audit_settings(config: Config, config_file: str | None) -> AuditSettings:
     if path is None:
         raise ConfigError("no config file: pass --config (or set COMFY_CONTENT_SAFETY_CONFIG) to a config "
                           "with an 'audit' section, or the one in ComfyUI's user/content_safety/ folder")
-    return default_settings(path.resolve().parent, str(path))
+    return default_audit_settings(path.resolve().parent, str(path))
 
 
 @contextmanager
@@ -187,7 +187,3 @@ def recording(config: Config) -> Iterator[None]:
     with DECISION_HOOKS.registered(AuditTrail(lambda: config_settings(config))):
         yield
 
-
-def cli_action(verdict_level: str) -> str:
-    """A CLI check stops nothing itself; unsafe exits 1, which is its `raise`."""
-    return {"unsafe": "raised", "controversial": "flagged"}.get(verdict_level, "passed")

@@ -44,22 +44,25 @@ def lexicon_paths(config: Config, policy_name: str) -> list[Path]:
     return lexicon_files(config.lexicon_dirs, policy.lexicons)
 
 
-def model_paths(config: Config, policy_name: str) -> list[Path]:
-    """The ONNX files and sidecars of the policy's local image checkers."""
+def model_paths(config: Config, policy_name: str, kind: str = "image") -> list[Path]:
+    """The ONNX files and sidecars of the policy's local `kind` ("text"/"image") checkers."""
     from ..models import find_model
 
+    policy = config.policy(policy_name)
     paths: list[Path] = []
-    for name in config.policy(policy_name).image_checkers:
+    for name in policy.image_checkers if kind == "image" else policy.text_checkers:
         model = "nudenet" if name == "nudenet" else name.partition(":")[2] if name.startswith("model:") else ""
         if model:
-            spec = find_model(model, config)
-            paths += [spec.path, spec.sidecar]
+            files = find_model(model, config)
+            paths += [files.onnx, files.sidecar]
     return paths
 
 
 def files_in_use(config: Config, policy_name: str, kind: str) -> dict[str, str]:
     """{file name: SHA-256} of what a check of `kind` ("text" or "image") relies on."""
-    paths = model_paths(config, policy_name) if kind == "image" else lexicon_paths(config, policy_name)
+    paths = model_paths(config, policy_name, kind)
+    if kind == "text" and "lexicon" in config.policy(policy_name).text_checkers:
+        paths = lexicon_paths(config, policy_name) + paths
     return {str(p): file_sha256(p) for p in paths}
 
 

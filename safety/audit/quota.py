@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..errors import QUOTA_EXCEEDED, ContentSafetyError
 from .store import AuditStore
+from .trail import STORE_ERRORS, AuditError, describe
 
 WINDOW_S = 3600.0
 
@@ -25,7 +26,11 @@ class QuotaState:
 
 
 def quota_state(store: AuditStore, user: str, limit: int, prompt_id: str, now: float) -> QuotaState:
-    times = store.prompt_times(user, now - WINDOW_S, exclude_prompt=prompt_id)
+    """AuditError when the store cannot be read: a quota that cannot be counted fails closed."""
+    try:
+        times = store.prompt_times(user, now - WINDOW_S, exclude_prompt=prompt_id)
+    except STORE_ERRORS as exc:
+        raise AuditError(f"quota: audit store {store.settings.display_url} failed ({describe(exc)})") from None
     used = len(times)
     retry = times[used - limit] + WINDOW_S - now if used >= limit else 0.0
     return QuotaState(user, used, limit, max(0.0, retry))

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from .chain import GENESIS, row_hash
 from .marks import Mark
 from .record import COLUMNS
-from .settings import AuditSettings
+from ..settings.audit import AuditSettings
 from .signing import Keys
 
 LOCK_KEY = 0x436F6E7453616665  # pg_advisory_xact_lock key: "ContSafe"

@@ -22,7 +22,7 @@ from ..errors import ProviderError
 from .fingerprints import ArtifactIndex
 from .marks import MarkFile
 from .record import build_record
-from .settings import AuditSettings
+from ..settings.audit import AuditSettings
 from .signing import Keys, load_keys
 from .spool import Spool
 from .store import AuditStore
@@ -69,6 +69,14 @@ class Stores:
 
 
 STORES = Stores()
+
+
+def open_store(settings: AuditSettings) -> AuditStore:
+    """The shared store of `settings`; AuditError when it cannot be opened."""
+    try:
+        return STORES.get(settings)
+    except STORE_ERRORS as exc:
+        raise AuditError(f"audit store {settings.display_url} failed ({describe(exc)})") from None
 SettingsSource = Callable[[], "tuple[Config, AuditSettings] | None"]
 
 

@@ -4,7 +4,7 @@ as the live config sets them, so the filing and the running service cannot drift
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 from ...config import Config
 from ...errors import ConfigError
 from ..fingerprints import file_sha256, lexicon_paths, model_paths
-from ..settings import AuditSettings
+from ...settings.audit import AuditSettings
 
 # which node checks what, and which checker list of the policy it runs
 STAGES = (
@@ -52,7 +52,9 @@ def _count_terms(path: Path) -> int:
     return len(parse_combos(path)) if is_combo_file(path.name) else len(parse_lexicon(path))
 
 
-def _files(config: Config, find, what: str) -> list[tuple[str, str]]:
+def _files(config: Config, find: Callable[[Config, str], list[Path]], what: str) -> list[tuple[str, str]]:
+    """(file, first policy using it) over every policy; a file that cannot be found is listed
+    with the reason instead."""
     found: dict[str, str] = {}
     for name in config.policies:
         try:
@@ -61,6 +63,10 @@ def _files(config: Config, find, what: str) -> list[tuple[str, str]]:
         except ConfigError as exc:
             found.setdefault(f"({what} of policy {name}: {exc})", name)
     return list(found.items())
+
+
+def _all_models(config: Config, policy: str) -> list[Path]:
+    return model_paths(config, policy, "text") + model_paths(config, policy, "image")
 
 
 def _lexicons(config: Config) -> Table:
@@ -78,7 +84,7 @@ def _lexicons(config: Config) -> Table:
 
 def _models(config: Config) -> Table:
     rows = []
-    for path, policy in _files(config, model_paths, "models"):
+    for path, policy in _files(config, _all_models, "models"):
         p = Path(path)
         rows.append((path, policy, file_sha256(p) if p.is_file() else "-"))
     rows.append(("Aliyun Green 阿里云内容安全", "remote", f"text: {config.aliyun.text_service}; "

@@ -60,7 +60,7 @@ def mask_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
-def default_settings(folder: str | os.PathLike[str], source: str = "<built-in defaults>") -> AuditSettings:
+def default_audit_settings(folder: str | os.PathLike[str], source: str = "<built-in defaults>") -> AuditSettings:
     """What ComfyUI uses without an `audit` section: SQLite in its user directory."""
     return _with_paths(AuditSettings(url="", source=source), Path(folder))
 
