@@ -8,7 +8,8 @@ import os
 from functools import lru_cache
 from typing import Any
 
-from ..safety import DECISION_HOOKS, AuditSettings, AuditTrail, Config, default_audit_settings, open_audit_store
+from ..safety import (DECISION_HOOKS, AuditSettings, AuditTrail, Config, ConfigError, default_audit_settings,
+                      open_audit_store)
 from .comfy import serving, user_directory
 from .common import config
 
@@ -28,7 +29,12 @@ def audit_settings(cfg: Config) -> AuditSettings | None:
 
 
 def _source() -> tuple[Config, AuditSettings] | None:
-    cfg = config()
+    """A broken config file fails the run elsewhere; its decision still goes to the
+    default store rather than nowhere."""
+    try:
+        cfg = config()
+    except ConfigError:
+        cfg = Config()
     settings = audit_settings(cfg)
     return (cfg, settings) if settings else None
 
