@@ -143,6 +143,11 @@ def test_verify_exit_codes(seeded, tmp_path, capsys):
     tamper(seeded, "UPDATE content_safety_audit SET action = 'passed' WHERE seq = 4")
     assert main(["audit", "verify", "--config", str(seeded)]) == 1
     assert "BROKEN: row 4: changed" in capsys.readouterr().out
+    (tmp_path / "empty" / "config.yaml").parent.mkdir()
+    (tmp_path / "empty" / "config.yaml").write_text("audit: {}\n", encoding="utf-8")
+    assert main(["audit", "verify", "--config", str(tmp_path / "empty" / "config.yaml")]) == 2
+    assert "no audit store at" in capsys.readouterr().err
+    assert not (tmp_path / "empty" / "audit.sqlite3").exists()
     (tmp_path / "broken.yaml").write_text("audit:\n  privacy: maybe\n", encoding="utf-8")
     assert main(["audit", "verify", "--config", str(tmp_path / "broken.yaml")]) == 2
     assert "audit.privacy" in capsys.readouterr().err

@@ -6,10 +6,9 @@ import argparse
 import csv
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -41,7 +40,11 @@ def audit_settings(config: Config, config_file: str | None) -> AuditSettings:
 @contextmanager
 def _store(args: argparse.Namespace) -> Iterator[tuple[Config, AuditStore]]:
     config = load_config(args.config)
-    store = AuditStore(audit_settings(config, args.config))
+    settings = audit_settings(config, args.config)
+    if settings.is_sqlite and not Path(settings.sqlite_path).is_file():
+        raise ConfigError(f"no audit store at {settings.sqlite_path} (nothing recorded yet, or another "
+                          f"audit.url in {config.source})")
+    store = AuditStore(settings)
     try:
         yield config, store
     finally:

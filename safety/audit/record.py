@@ -3,6 +3,7 @@ JSON with the rest. With `privacy: hash` the text and every matched term become 
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -44,8 +45,6 @@ def _verdicts(decision: Decision, privacy: str) -> list[dict[str, Any]]:
 
 def _json_safe(value: Any) -> Any:
     """Evidence may hold numpy numbers or tuples: one canonical JSON form for hashing."""
-    import json
-
     return json.loads(json.dumps(value, ensure_ascii=False, default=_default))
 
 

@@ -8,6 +8,7 @@ Appends are serialised so the chain has one order: SQLite takes its write lock u
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -160,8 +161,6 @@ class AuditStore:
         return [r["seq"] for r in rows], marks
 
     def _remember(self, conn: Connection, artifacts: Mapping[str, Mapping[str, str]]) -> None:
-        import json
-
         new = [d for d in artifacts if d not in self._known_artifacts]
         if new:
             stored = {r[0] for r in conn.execute(select(ARTIFACTS.c.digest).where(ARTIFACTS.c.digest.in_(new)))}
@@ -196,8 +195,6 @@ class AuditStore:
         return Mark.from_mapping(row) if row else None
 
     def artifacts(self, conn: Connection, digest: str) -> dict[str, str] | None:
-        import json
-
         files = conn.execute(select(ARTIFACTS.c.files).where(ARTIFACTS.c.digest == digest)).scalar()
         return json.loads(files) if files else None
 
