@@ -9,7 +9,7 @@ JSON error contract (and reported as a Decision first).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, NoReturn, TypeVar
 
@@ -221,6 +221,7 @@ class NodeRun:
         return self.guard(substitute), "substituted"
 
     def decide(self, action: str, verdicts: Sequence[Verdict], *, outputs: tuple[str, ...] = (),
+               labelled: bool | None = None, labels: tuple[Mapping[str, Any], ...] = (),
                error: ContentSafetyError | None = None, at: float | None = None) -> None:
         """Hand the run's Decision to the hooks; a hook failure is the JSON error. `at`:
         the decision's time when the node keeps its own clock (the quota gate)."""
@@ -229,7 +230,8 @@ class NodeRun:
             stage=self.stage, action=action, verdicts=tuple(verdicts), policy=self.policy, mode=self.mode,
             node_id=self.node_id, prompt_id=o.prompt_id, client_id=o.client_id, user=o.user,
             remote_addr=o.remote_addr, text=self.text, inputs=self.inputs, outputs=outputs,
-            error=error.payload if error is not None else None, **({"time": at} if at is not None else {}))
+            labelled=labelled, labels=labels, error=error.payload if error is not None else None,
+            **({"time": at} if at is not None else {}))
         try:
             DECISION_HOOKS.emit(decision)
         except HookError as exc:

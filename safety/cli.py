@@ -125,6 +125,26 @@ def cmd_check_image(args: argparse.Namespace) -> int:
     return EXIT_ERROR if errors else EXIT_UNSAFE if unsafe else EXIT_SAFE
 
 
+def cmd_label(args: argparse.Namespace) -> int:
+    """Write a labelled copy of IN to OUT (format from OUT's suffix); a labelled IN is
+    propagated: its producer fields stay, this service is added as the propagator."""
+    from .labels.cli import label_copy
+
+    config = load_config(args.config)
+    config.policy(args.policy)  # an unknown policy is an error, not the default's labels
+    record = label_copy(args.input, args.output, config.labels.for_policy(args.policy or config.default_policy))
+    print(json.dumps(record, ensure_ascii=False))
+    return EXIT_SAFE
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    """Report each file's declared AIGC label; exit 2 when any file could not be read."""
+    from .labels.cli import inspect_paths
+
+    config = load_config(args.config)
+    return EXIT_ERROR if inspect_paths(args.files, args.json, config.labels.default) else EXIT_SAFE
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--policy", help="policy name (lax, normal, strict or one from the config); "
                                     "default: the config's default_policy")
@@ -148,6 +168,17 @@ def build_parser() -> argparse.ArgumentParser:
     image.add_argument("paths", nargs="+", help="image files or folders")
     _common(image)
     image.set_defaults(func=cmd_check_image)
+    label = sub.add_parser("label", help="write a copy with AIGC labels (GB 45438-2025)")
+    label.add_argument("input", help="the image to label")
+    label.add_argument("output", help="where to write the copy: .png, .jpg/.jpeg or .webp")
+    label.add_argument("--config", help="config file (default: $COMFY_CONTENT_SAFETY_CONFIG)")
+    label.add_argument("--policy", help="whose labels settings apply (default: the config's default_policy)")
+    label.set_defaults(func=cmd_label)
+    inspect = sub.add_parser("inspect", help="report the AIGC labels files declare")
+    inspect.add_argument("files", nargs="+", help="image files")
+    inspect.add_argument("--json", action="store_true", help="one JSON object per file")
+    inspect.add_argument("--config", help="config file, for labels.c2pa.trust_anchors")
+    inspect.set_defaults(func=cmd_inspect)
     add_commands(sub)
     return parser
 

@@ -16,6 +16,7 @@ from .schema import Section
 from .settings.aliyun import AliyunSettings, parse_aliyun
 from .settings.audit import AuditSettings, parse_audit_section
 from .settings.image import ImageSettings, parse_image_section
+from .settings.labels import LabelConfig, parse_labels
 from .settings.llm import LLMSettings, parse_llm_section
 
 CONFIG_ENV = "COMFY_CONTENT_SAFETY_CONFIG"
@@ -34,6 +35,7 @@ class Config:
     llm: LLMSettings = field(default_factory=LLMSettings)
     image: ImageSettings = field(default_factory=ImageSettings)
     audit: AuditSettings | None = None  # None: no `audit` section (ComfyUI then audits to its user dir)
+    labels: LabelConfig = field(default_factory=LabelConfig)
 
     def policy(self, name: str | None = None) -> Policy:
         name = name or self.default_policy
@@ -62,6 +64,7 @@ def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config
     policies: dict[str, Policy] = dict(BUILTIN_POLICIES)
     raw_policies = top.section("policies")
     pending = dict(raw_policies.entries())
+    parents: dict[str, str] = {}
     while pending:  # resolve `extends` in dependency order
         progressed = False
         for name, body in list(pending.items()):
@@ -74,6 +77,7 @@ def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config
             policy = policy_from_mapping(str(name), body, policies[parent], source)
             policy = _resolve_lexicons(policy, base)
             policies[str(name)] = policy
+            parents[str(name)] = parent
             del pending[name]
             progressed = True
         if not progressed:
@@ -93,6 +97,7 @@ def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config
         llm=parse_llm_section(top.section("llm")),
         image=parse_image_section(top.section("image"), base),
         audit=parse_audit_section(top.section("audit"), base) if "audit" in top.data else None,
+        labels=parse_labels(top, raw_policies.data, parents, base),
     )
     top.done()
     return config

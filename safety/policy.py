@@ -132,6 +132,7 @@ def policy_from_mapping(name: str, data: Any, base: Policy, source: str) -> Poli
     """Build a user policy from a config mapping on top of `base` (its `extends`)."""
     sec = Section(data, f"policies.{name}", source)
     sec.get("extends", str)  # resolved by the caller, read here so it is a known key
+    sec.raw("labels")  # parsed by labels.settings (per-policy AIGC labels)
     changes: dict[str, Any] = {"name": name}
     for key in ("block", "review"):
         cats = _category_list(sec, key)

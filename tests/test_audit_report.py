@@ -121,7 +121,7 @@ def test_report_is_one_offline_bilingual_html_file(seeded, tmp_path):
         assert heading in page
     # the filing appendix comes from the live config
     assert "Lexicons 词库" in page and "sexual_en.txt" in page and "Ed25519 checkpoint every 10 rows" in page
-    assert "ContentSafetySaveImage" in page and "180 days" in page
+    assert "ContentSafetySaveImage" in page and "180 days" in page and "AI生成" in page  # label text
 
 
 def test_report_in_privacy_mode_shows_term_hashes(tmp_path):

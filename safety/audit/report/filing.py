@@ -102,13 +102,25 @@ def _policies(config: Config) -> Table:
                                    "on provider failure 服务失败时", "prompts per user and hour 每用户每小时"), rows)
 
 
+def _label_value(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):  # C2PA: which certificate and algorithm, never the key file
+        return ", ".join(f"{f.name}={getattr(value, f.name)}" for f in dataclasses.fields(value)
+                         if f.name != "private_key")
+    return value
+
+
 def _labels(config: Config) -> Table:
-    labels = getattr(config, "labels", None)
-    if labels is None or not dataclasses.is_dataclass(labels):
-        rows = [("labels", "built-in defaults 默认设置")]
-    else:
-        rows = [(f.name, getattr(labels, f.name)) for f in dataclasses.fields(labels)]
-    return Table("AIGC labels 生成合成内容标识", ("setting 设置", "value 值"), rows)
+    """The global label settings, then what each policy changes."""
+    labels = config.labels
+    default = labels.default
+    rows: list[tuple[str, Any]] = [(f.name, _label_value(getattr(default, f.name)))
+                                   for f in dataclasses.fields(default)]
+    for name, own in labels.policies.items():
+        changed = [f"{f.name}={_label_value(getattr(own, f.name))}" for f in dataclasses.fields(own)
+                   if getattr(own, f.name) != getattr(default, f.name)]
+        if changed:
+            rows.append((f"policy {name}", "; ".join(changed)))
+    return Table("AIGC labels 生成合成内容标识 (GB 45438-2025)", ("setting 设置", "value 值"), rows)
 
 
 def _audit(settings: AuditSettings, signed: bool, rows: int) -> Table:
