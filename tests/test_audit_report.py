@@ -106,6 +106,7 @@ def test_report_figures_match_the_seeded_store(seeded, tmp_path):
     assert f[("blocks_by_provider", "local:lexicon")] == 2 and f[("blocks_by_provider", "aliyun:TextModerationPlus")] == 1
     assert f[("checks_by_user", "carol")] == 35 and f[("blocks_by_user", "bob")] == 2
     assert f[("blocked_term", "porn")] == 2 and f[("blocked_term", "cocaine")] == 1
+    assert f[("unlabelled_by_user", "erin")] == 1 and ("unlabelled_by_user", "bob") not in f
     [(burst, count)] = [(k, v) for (s, k), v in f.items() if s == "burst"]
     assert burst.startswith("carol 2026-11-03 00:00:00") and count == 35
 

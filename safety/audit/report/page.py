@@ -70,6 +70,8 @@ def render(stats: MonthStats, appendix: list[Table], *, privacy: str, source: st
     hashed = " (SHA-256: audit.privacy is hash 隐私模式仅存哈希)" if privacy == "hash" else ""
     parts += [f"<h2>Top blocked terms 高频拦截词{html.escape(hashed)}</h2>",
               table(("term 词", "blocks 拦截"), stats.blocked_terms.most_common(20))]
+    parts += ["<h2>Unlabelled outputs by user 未标识输出的接收用户</h2>",
+              table(("user 用户", "unlabelled runs 未标识次数"), stats.unlabelled_by_user.most_common(50))]
     parts += [f"<h2>Bursts 突发请求</h2><p class=\"note\">{html.escape(burst_rule)}</p>",
               table(("user 用户", "from 开始", "to 结束", "requests 请求数"),
                     [(b.user, _when(b.start), _when(b.end), b.requests) for b in stats.bursts[:50]])]
@@ -89,7 +91,8 @@ def csv_rows(stats: MonthStats) -> list[tuple[str, str, int]]:
     for section, counter in (("blocks_by_category", stats.blocks_by_category),
                              ("blocks_by_provider", stats.blocks_by_provider),
                              ("checks_by_user", stats.checks_by_user), ("blocks_by_user", stats.blocks_by_user),
-                             ("blocked_term", stats.blocked_terms)):
+                             ("blocked_term", stats.blocked_terms),
+                             ("unlabelled_by_user", stats.unlabelled_by_user)):
         rows += [(section, k, v) for k, v in counter.most_common()]
     rows += [("burst", f"{b.user} {_when(b.start)} - {_when(b.end)}", b.requests) for b in stats.bursts]
     return rows

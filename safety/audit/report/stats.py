@@ -36,6 +36,7 @@ class MonthStats:
     checks_by_user: Counter[str] = field(default_factory=Counter)
     blocks_by_user: Counter[str] = field(default_factory=Counter)
     blocked_terms: Counter[str] = field(default_factory=Counter)
+    unlabelled_by_user: Counter[str] = field(default_factory=Counter)  # who received unlabelled files
     bursts: list[Burst] = field(default_factory=list)
     totals: Counter[str] = field(default_factory=Counter)
 
@@ -72,6 +73,8 @@ def _count(stats: MonthStats, row: Mapping[str, Any], prompts: set[str]) -> None
         totals["flagged"] += 1
     if row["labelled"] is not None:
         totals["labelled_outputs" if row["labelled"] else "unlabelled_outputs"] += 1
+        if not row["labelled"]:
+            stats.unlabelled_by_user[user] += 1
     if is_block(row):
         totals["blocks"] += 1
         stats.blocks_per_day[day] += 1
