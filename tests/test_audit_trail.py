@@ -184,16 +184,16 @@ def test_settings_errors_name_the_key(tmp_path):
                           ("  checkpoint_every: 2.5", "audit.checkpoint_every: expected a whole number"),
                           ("  url: mysql://db/x", "audit.url: unsupported store 'mysql'"),
                           ("  url: postgresql:///x", "audit.url: PostgreSQL URL has no host"),
+                          ("  url: postgresql://u:secret@db/x", r"audit.url: no password in the URL \(postgresql://u:\*\*\*@db/x\): set PGPASSWORD"),
                           ("  retention: 3", "audit.retention: unknown key")):
         with pytest.raises(ConfigError, match=message):
             config(tmp_path, body)
 
 
 def test_settings_defaults_and_paths(tmp_path):
-    cfg = config(tmp_path, "  url: postgresql://u:secret@db.example/audit")
+    cfg = config(tmp_path, "  url: postgresql://u@db.example:5433/audit")
     audit = cfg.audit
-    assert audit.url == "postgresql+psycopg://u:secret@db.example/audit"
-    assert audit.display_url == "postgresql+psycopg://u:***@db.example/audit"
+    assert audit.url == "postgresql+psycopg://u@db.example:5433/audit"
     assert (audit.privacy, audit.retention_days, audit.on_failure, audit.checkpoint_every) == \
         ("full", 180, "refuse", 1000)
     assert audit.spool_path == str(tmp_path.resolve() / "audit.spool.jsonl")

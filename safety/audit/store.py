@@ -26,6 +26,7 @@ from ..settings.audit import AuditSettings
 from .signing import Keys
 
 LOCK_KEY = 0x436F6E7453616665  # pg_advisory_xact_lock key: "ContSafe"
+CONNECT_TIMEOUT_S = 10  # an unreachable server fails the run (or spools) instead of hanging it
 metadata = MetaData()
 _SEQ = BigInteger().with_variant(Integer, "sqlite")  # INTEGER PRIMARY KEY is SQLite's rowid
 RECORDS = Table(
@@ -76,7 +77,8 @@ def _create_private(path: str) -> None:
 
 def make_engine(settings: AuditSettings) -> Engine:
     if not settings.is_sqlite:
-        return create_engine(settings.url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+        return create_engine(settings.url, pool_pre_ping=True, pool_size=2, max_overflow=4,
+                             connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
     _create_private(settings.sqlite_path)
     engine = create_engine(settings.url, connect_args={"timeout": 60})
 

@@ -85,6 +85,9 @@ def _url(sec: Section, base: Path) -> str:
         return f"sqlite:///{(base / os.path.expanduser(path)).resolve()}"
     if not urlsplit(value).hostname and "host=" not in value:
         raise sec.fail("url", f"PostgreSQL URL has no host: {mask_url(value)}")
+    if urlsplit(value).password is not None:  # secrets stay out of config files
+        raise sec.fail("url", f"no password in the URL ({mask_url(value)}): set PGPASSWORD in the "
+                              f"environment or use a ~/.pgpass file (PGPASSFILE), as every libpq client")
     return "postgresql+psycopg://" + value.split("://", 1)[1]
 
 
