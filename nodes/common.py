@@ -245,14 +245,17 @@ class NodeRun:
 
 
 def check_text_node(run: NodeRun, text: str, enabled: bool, *, on_unsafe: str, replacement: str,
-                    policy_override: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+                    policy_override: Callable[[Any], Any] | None = None,
+                    role: str = "positive") -> dict[str, Any]:
     """A text node's run: the (text, is_safe, verdict_json) result, acting on an unsafe
-    verdict. `block` blocks only the text: is_safe and the verdict still flow for reporting."""
+    verdict. `block` blocks only the text: is_safe and the verdict still flow for reporting.
+    A negative prompt passes on with the policy's forced negative terms appended."""
     if not enabled:
         verdict = run.disabled()
         return {"ui": ui([verdict]), "result": (text, True, verdict.to_json())}
     eng = run.engine(policy_override)
-    verdict = run.guard(lambda: eng.check_text(text, user=run.user))
-    out, action = run.react(verdict, on_unsafe, text, lambda: replacement or eng.policy.replacement_text)
+    verdict = run.guard(lambda: eng.check_text(text, user=run.user, role=role))
+    passed = eng.policy.negative_prompt(text) if role == "negative" else text
+    out, action = run.react(verdict, on_unsafe, passed, lambda: replacement or eng.policy.replacement_text)
     run.decide(action, [verdict])
     return {"ui": ui([verdict]), "result": (out, verdict.is_safe, verdict.to_json())}

@@ -13,6 +13,7 @@ from .config import load_config
 from .decision import DECISION_HOOKS, Decision, HookError, action_for
 from .engine import Engine
 from .errors import ConfigError, ContentSafetyError, InputError, ProviderError
+from .policy import PROMPT_ROLES
 from .verdict import Verdict, combine
 
 EXIT_SAFE, EXIT_UNSAFE, EXIT_ERROR = 0, 1, 2
@@ -66,13 +67,15 @@ def cmd_check_text(args: argparse.Namespace) -> int:
     text = _read_text(args)
     with recording(engine.config):
         try:
-            verdict = engine.check_text(text, user=args.user)
+            verdict = engine.check_text(text, user=args.user, role=args.role)
         except (ProviderError, InputError) as exc:
             _emit(engine, (), text=text, user=args.user or "",
                   error=ContentSafetyError.from_exception(exc, stage="cli"))
             raise
         _emit(engine, (verdict,), text=text, user=args.user or "")
     _report(verdict, args.json)
+    if args.role == "negative" and not args.json and engine.policy.forced_negative:
+        print(f"negative prompt: {engine.policy.negative_prompt(text)}")
     return EXIT_UNSAFE if verdict.blocked else EXIT_SAFE
 
 
@@ -162,6 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     text.add_argument("text", nargs="*", help="the text (joined with spaces)")
     text.add_argument("--file", help="read the text from this file ('-' for stdin)")
     text.add_argument("--user", help="user id, for the policy's trusted_users")
+    text.add_argument("--role", choices=PROMPT_ROLES, default="positive",
+                      help="positive prompt (default) or negative prompt: the avoidance terms "
+                           "of a negative prompt never block it")
     _common(text)
     text.set_defaults(func=cmd_check_text)
     image = sub.add_parser("check-image", help="check image files or folders (recursively)")
