@@ -40,8 +40,9 @@ system_packages() {
         command -v sudo >/dev/null || { echo "test.sh: install as root: ${missing[*]}" >&2; return 1; }
         sudo=(sudo)
     fi
-    "${sudo[@]}" apt-get update -q
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+    echo "test.sh: apt-get install ${missing[*]}" >&2
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 npm_packages() {

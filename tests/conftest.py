@@ -25,6 +25,21 @@ if PACKAGE not in sys.modules:
     _spec.loader.exec_module(_module)
 
 
+class _RootIsNoTestPackage:
+    """The repository root is the pack, so it has an __init__.py, and pytest would import it as
+    the package of every test: twice-loaded pack code, and an ImportError for all tests when
+    the clone's folder name is no identifier (`ci-clone`). Collected as a plain folder instead."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collect_directory(self, path: Path, parent: pytest.Collector) -> pytest.Dir | None:
+        return pytest.Dir.from_parent(parent, path=path) if path == ROOT else None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # registered as a plugin, not a conftest hook: conftest hooks never see the root folder
+    config.pluginmanager.register(_RootIsNoTestPackage(), "content-safety-root-is-no-package")
+
+
 @pytest.fixture(scope="session")
 def comfy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Comfy]:
     """ComfyUI with this pack on loopback, shared by every ComfyUI test of the session: a
