@@ -64,7 +64,7 @@ python_packages() {
         return 1
     fi
     CMAKE_ARGS="${CMAKE_ARGS:--DLLAMA_BUILD=OFF -DLLAVA_BUILD=OFF}" \
-        python -m pip install -q --disable-pip-version-check -r requirements-test.txt "${comfy_reqs[@]}" \
+        python -m pip install -q --disable-pip-version-check --root-user-action=ignore -r requirements-test.txt "${comfy_reqs[@]}" \
         -c scripts/constraints.txt
 }
 
