@@ -103,8 +103,10 @@ def _environment() -> dict[str, str]:
 
 
 @contextmanager
-def running_comfyui(base: Path, checkout: Path | None = None) -> Iterator[Comfy]:
-    """ComfyUI on a free loopback port with `base` as its --base-directory, until the block ends."""
+def running_comfyui(base: Path, *extra_args: str, checkout: Path | None = None) -> Iterator[Comfy]:
+    """ComfyUI on a free loopback port with `base` as its --base-directory, until the block
+    ends. `extra_args` go to main.py (e.g. --multi-user); files placed under `base` before
+    (a config in user/content_safety/) are there from the start."""
     checkout = checkout or require_comfyui_dir()
     for folder in ("custom_nodes", "user", "input", "output"):
         (base / folder).mkdir(parents=True, exist_ok=True)
@@ -116,7 +118,7 @@ def running_comfyui(base: Path, checkout: Path | None = None) -> Iterator[Comfy]
            "--disable-api-nodes", "--base-directory", str(base),
            "--user-directory", str(base / "user"), "--input-directory", str(base / "input"),
            "--output-directory", str(base / "output"),
-           "--database-url", "sqlite:///:memory:"]
+           "--database-url", "sqlite:///:memory:", *extra_args]
     url = f"http://127.0.0.1:{port}"
     before = _tree(checkout)
     with open(log, "wb") as out:
@@ -154,15 +156,17 @@ def _wait_for_nodes(proc: subprocess.Popen[bytes], url: str, log: Path) -> dict[
     pytest.fail(f"ComfyUI did not list the pack's nodes within {STARTUP_S:.0f} s:\n{_log_tail(log)}")
 
 
-def queue(comfy: Comfy, prompt: dict[str, Any], client_id: str | None = None) -> dict[str, Any]:
-    """POST /prompt, then poll /history until the run ended; the history entry."""
-    r = requests.post(f"{comfy.url}/prompt", timeout=10,
+def queue(comfy: Comfy, prompt: dict[str, Any], client_id: str | None = None,
+          headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """POST /prompt, then poll /history until the run ended; the history entry. `headers` go
+    with both requests (`comfy-user` names the user of a --multi-user ComfyUI)."""
+    r = requests.post(f"{comfy.url}/prompt", timeout=10, headers=headers,
                       json={"prompt": prompt, "client_id": client_id or uuid.uuid4().hex})
     assert r.status_code == 200, r.text
     prompt_id = r.json()["prompt_id"]
     deadline = time.monotonic() + RUN_S
     while time.monotonic() < deadline:
-        history = requests.get(f"{comfy.url}/history/{prompt_id}", timeout=10).json()
+        history = requests.get(f"{comfy.url}/history/{prompt_id}", headers=headers, timeout=10).json()
         if prompt_id in history:
             return history[prompt_id]
         time.sleep(0.1)

@@ -1,4 +1,5 @@
-"""Load the repository as the package ComfyUI would load it (relative imports included), and
+"""Load the repository as the package ComfyUI would load it (relative imports included), with
+a stub of ComfyUI's `folder_paths` (tests/comfy_stub) so the nodes find their folders, and
 share one real ComfyUI per test session (`comfy`, from tests/comfyui_harness.py)."""
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "content_safety_guard"
+STUB = str(ROOT / "tests" / "comfy_stub")
+if STUB not in sys.path:
+    sys.path.insert(0, STUB)
 
 if PACKAGE not in sys.modules:
     _spec = importlib.util.spec_from_file_location(
