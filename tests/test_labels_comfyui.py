@@ -19,7 +19,7 @@ def _save(images: list, prefix: str) -> dict:
             "inputs": {"images": images, "filename_prefix": prefix, "on_unsafe": "raise", **WIDGETS}}
 
 
-def test_saved_images_are_labelled_and_the_labels_reported(comfy: it.Comfy) -> None:
+def test_saved_images_are_labelled_and_the_labels_reported(comfy: Comfy) -> None:
     comfy.config_file.parent.mkdir(parents=True, exist_ok=True)
     comfy.config_file.write_text("labels:\n  producer: ITPRODUCER\n  timestamp: true\n", "utf-8")
     try:
@@ -44,7 +44,7 @@ def test_saved_images_are_labelled_and_the_labels_reported(comfy: it.Comfy) -> N
     assert left > 160 and top > 120  # bottom-right
 
 
-def test_an_uploaded_labelled_image_is_reported_and_propagated_when_saved_again(comfy: it.Comfy) -> None:
+def test_an_uploaded_labelled_image_is_reported_and_propagated_when_saved_again(comfy: Comfy) -> None:
     made = queue(comfy, {"1": {"class_type": "EmptyImage", "inputs": {"width": 200, "height": 160,
                                                                          "batch_size": 1, "color": 0x224466}},
                             "2": _save(["1", 0], "cs_labels/src")})
