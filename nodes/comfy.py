@@ -127,6 +127,11 @@ def _prompt_server() -> Any:
     return getattr(getattr(server, "PromptServer", None), "instance", None)
 
 
+def serving() -> bool:
+    """Inside a running ComfyUI server (not a script or test importing the nodes)."""
+    return _prompt_server() is not None
+
+
 def route_table() -> Any:
     """ComfyUI's aiohttp route table (served at / and /api); None outside a running ComfyUI."""
     instance = _prompt_server()

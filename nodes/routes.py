@@ -25,6 +25,7 @@ from aiohttp import web
 from ..safety import (
     AUDIT_FILTERS,
     DECISION_HOOKS,
+    AuditError,
     ConfigError,
     ContentSafetyError,
     Decision,
@@ -33,13 +34,13 @@ from ..safety import (
     InputError,
     ProviderError,
     Verdict,
-    audit_available,
     combine_frames,
     decode_image,
     per_frame,
     read_audit_rows,
     status_report,
 )
+from .audit import audit_settings, audit_store
 from .comfy import request_origin
 from .common import CHECK_MODES, config
 
@@ -69,7 +70,11 @@ def json_errors(handler: Handler) -> Handler:
 
 
 async def status(_request: web.Request) -> web.Response:
-    report = await asyncio.get_running_loop().run_in_executor(None, lambda: status_report(config()))
+    def report_now() -> dict[str, Any]:
+        cfg = config()
+        return status_report(cfg, audit_settings(cfg))
+
+    report = await asyncio.get_running_loop().run_in_executor(None, report_now)
     return web.json_response(report)
 
 
@@ -182,17 +187,24 @@ async def audit(request: web.Request) -> web.Response:
                                             "(or COMFY_CONTENT_SAFETY_AUDIT_TOKEN)")
     if not hmac.compare_digest(_token(request).encode(), expected.encode()):
         return error(401, "unauthorized", "send the audit token as 'Authorization: Bearer <token>'")
-    if not audit_available():
-        return error(501, "audit_unavailable", "no audit store is installed in this pack")
     try:
         limit = int(request.query.get("limit", "100"))
     except ValueError:
         raise InputError(f"limit: expected an integer, got {request.query['limit']!r}") from None
     limit = max(1, min(limit, cfg.server.max_audit_rows))
     filters = {k: request.query[k] for k in AUDIT_FILTERS if request.query.get(k)}
-    rows = await asyncio.get_running_loop().run_in_executor(
-        None, lambda: read_audit_rows(cfg, limit=limit, filters=filters))
-    return web.json_response({"rows": rows or [], "limit": limit, "filters": filters})
+
+    def read() -> list[dict[str, Any]] | None:
+        store = audit_store(cfg)
+        return None if store is None else read_audit_rows(store, limit=limit, filters=filters)
+
+    try:
+        rows = await asyncio.get_running_loop().run_in_executor(None, read)
+    except AuditError as exc:  # the store is unreachable; its URL is shown without a password
+        return error(503, "audit_unavailable", str(exc))
+    if rows is None:
+        return error(501, "audit_off", "no audit store is configured")
+    return web.json_response({"rows": rows, "limit": limit, "filters": filters})
 
 
 def register(table: web.RouteTableDef) -> None:

@@ -101,7 +101,16 @@ def labels(cfg: Config) -> dict[str, Any]:
             for name in cfg.policies}
 
 
-def status_report(cfg: Config) -> dict[str, Any]:
+def audit(settings: Any) -> dict[str, Any] | None:
+    """Where decisions go and how long they stay; the store's URL as shown in logs (masked)."""
+    plain = _plain(settings)
+    if plain is None:
+        return None
+    return {**plain, "url": settings.display_url}
+
+
+def status_report(cfg: Config, audit_settings: Any = None) -> dict[str, Any]:
+    """`audit_settings`: the store the host audits to (the config's, or its default one)."""
     return {
         "config": cfg.source,
         "default_policy": cfg.default_policy,
@@ -109,8 +118,7 @@ def status_report(cfg: Config) -> dict[str, Any]:
         "providers": providers(cfg),
         "models": models(cfg),
         "labels": labels(cfg),
-        "audit": {"settings": _plain(getattr(cfg, "audit", None)),  # the audit store's section, once it lands
-                  "route_enabled": cfg.server.token() is not None},
+        "audit": {"settings": audit(audit_settings), "route_enabled": cfg.server.token() is not None},
         "image": {"substitute": cfg.image.substitute, "quarantine": bool(cfg.image.quarantine_dir)},
         "limits": {"max_text_chars": cfg.server.max_text_chars, "max_image_bytes": cfg.server.max_image_bytes},
     }

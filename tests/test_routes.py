@@ -63,7 +63,7 @@ def test_a_body_that_is_not_utf8_is_a_bad_request() -> None:
 
 
 def test_an_unexpected_failure_is_json_without_the_traceback(monkeypatch, caplog) -> None:
-    def broken(_cfg: Any) -> None:
+    def broken(*_args: Any) -> None:
         raise RuntimeError("internal detail")
     monkeypatch.setattr("content_safety_guard.nodes.routes.status_report", broken)
     status, body = call("GET", "/content_safety/status")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 
 import pytest
-from content_safety_guard.safety import Config, ConfigError, Decision, Verdict
-from content_safety_guard.safety.audit_rows import read_audit_rows, select
+from content_safety_guard.safety import (AuditTrail, Config, ConfigError, Decision, Verdict, default_audit_settings,
+                                         open_audit_store)
+from content_safety_guard.safety.audit_rows import read_audit_rows
 from content_safety_guard.safety.config import parse_config
 from content_safety_guard.safety.settings.server import AUDIT_TOKEN_ENV
 from content_safety_guard.safety.status import sha256_file, status_report
@@ -52,33 +51,37 @@ def test_status_lists_models_with_their_digest(tmp_path) -> None:
     json.dumps(report)  # served as JSON as is
 
 
-def _row(level: str, categories: tuple[str, ...], **fields) -> dict:
-    return Decision(stage="text", action="passed", verdicts=(Verdict(level=level, categories=categories),),
-                    **fields).to_dict()
+def _decision(level: str, categories: tuple[str, ...], **fields) -> Decision:
+    return Decision(stage="text", action="passed", verdicts=(Verdict(level=level, categories=categories),), **fields)
 
 
-def test_audit_rows_filter_by_level_category_node_and_user() -> None:
-    rows = [_row("unsafe", ("sexual",), node_id="3", user="alice"), _row("safe", (), node_id="4", user="bob"),
-            _row("controversial", ("pii",), node_id="3", user="bob")]
-    assert [r["user"] for r in select(rows, {"level": "unsafe"}, 10)] == ["alice"]
-    assert [r["node_id"] for r in select(rows, {"category": "pii"}, 10)] == ["3"]
-    assert len(select(rows, {"node": "3"}, 10)) == 2 and len(select(rows, {"node": "3"}, 1)) == 1
-    assert len(select(rows, {"user": "bob", "stage": "text"}, 10)) == 2
-    assert select(rows, {"user": "carol"}, 10) == []
+@pytest.fixture
+def store(tmp_path):
+    """A real SQLite audit store holding four decisions, oldest first."""
+    settings = default_audit_settings(str(tmp_path))
+    trail = AuditTrail(lambda: (Config(), settings))
+    for decision in (_decision("unsafe", ("sexual",), node_id="3", user="alice", outputs=("cs/a_00001_.png",)),
+                     _decision("safe", (), node_id="4", user="bob"),
+                     _decision("controversial", ("pii",), node_id="3", user="bob"),
+                     _decision("unsafe", ("sexual", "violence"), node_id="5", user="carol")):
+        trail(decision)
+    return open_audit_store(settings)
 
 
-def test_read_rows_asks_the_audit_package_when_it_exists(monkeypatch) -> None:
-    assert read_audit_rows(Config(), limit=5, filters={}) in (None, [])  # no store installed: None
-    fake = types.ModuleType("content_safety_guard.safety.audit")
-    fake.read_rows = lambda cfg, limit: [_row("unsafe", ("hate",), user="u")]  # the store's reader
-    fake.__spec__ = types.SimpleNamespace(name=fake.__name__)
-    monkeypatch.setitem(sys.modules, fake.__name__, fake)
-    monkeypatch.setattr("content_safety_guard.safety.audit_rows.audit_available", lambda: True)
-    assert [r["user"] for r in read_audit_rows(Config(), limit=5, filters={"category": "hate"})] == ["u"]
+def test_audit_rows_newest_first_with_their_detail(store) -> None:
+    rows = read_audit_rows(store, limit=10, filters={})
+    assert [r["user"] for r in rows] == ["carol", "bob", "bob", "alice"]
+    assert rows[0]["categories"] == ["sexual", "violence"] and rows[0]["level"] == "unsafe"
+    assert rows[-1]["outputs"] == ["cs/a_00001_.png"] and rows[-1]["verdicts"][0]["level"] == "unsafe"
+    assert "hash" not in rows[0] and "detail" not in rows[0]
+    assert len(read_audit_rows(store, limit=2, filters={})) == 2
 
 
-def test_flat_store_rows_filter_by_their_columns() -> None:
-    rows = [{"level": "unsafe", "categories": "sexual,violence", "user": "a", "node_id": "3", "stage": "text"},
-            {"level": "safe", "categories": "", "user": "b", "node_id": "4", "stage": "image_save"}]
-    assert [r["user"] for r in select(rows, {"category": "violence"}, 10)] == ["a"]
-    assert [r["user"] for r in select(rows, {"level": "safe", "stage": "image_save"}, 10)] == ["b"]
+def test_audit_rows_filter_by_level_category_node_user_and_stage(store) -> None:
+    def users(**filters: str) -> list[str]:
+        return [r["user"] for r in read_audit_rows(store, limit=10, filters=filters)]
+    assert users(level="unsafe") == ["carol", "alice"]
+    assert users(category="sexual") == ["carol", "alice"] and users(category="violence") == ["carol"]
+    assert users(category="sex") == []  # a whole category, not a part of one
+    assert users(node="3", user="bob") == ["bob"]
+    assert users(stage="image_save") == [] and users(nothing="x") == ["carol", "bob", "bob", "alice"]
