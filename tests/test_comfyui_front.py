@@ -12,6 +12,7 @@ import io
 import json
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,7 @@ def test_status_reports_setup_without_secret_values(comfy: Comfy, prefix: str, m
     [nudenet] = [m for m in status["models"] if m["name"] == "nudenet"]
     assert nudenet["builtin"] and len(nudenet["sha256"]) == 64
     assert status["audit"]["route_enabled"] is False
+    assert status["audit"]["settings"]["url"].startswith("sqlite:") and status["audit"]["settings"]["retention_days"] == 180
     assert status["labels"]["normal"]["explicit"] is True and status["labels"]["normal"]["c2pa"] is False
 
 
@@ -138,10 +140,13 @@ def test_check_route_limits_upload_size_and_fails_closed_on_provider_errors(comf
     assert error["code"] == "content_safe_check_error" and "credentials" in error["reason"]
 
 
-def test_audit_route_is_off_without_a_token_and_compares_it(comfy: Comfy) -> None:
+def test_audit_route_is_off_without_a_token_and_reads_the_trail_with_it(comfy: Comfy) -> None:
     r = requests.get(f"{comfy.url}/content_safety/audit", timeout=10)
     assert r.status_code == 403 and r.json()["error"]["code"] == "audit_disabled"
     token = "t0ken-long-enough-for-the-route"
+    marker = f"audit route {uuid.uuid4().hex}"
+    precheck = requests.post(f"{comfy.url}/content_safety/check", json={"text": f"{marker} porn"}, timeout=30)
+    assert precheck.json()["blocked"] is True
     comfy.config_file.parent.mkdir(parents=True, exist_ok=True)
     comfy.config_file.write_text(f"server:\n  audit_token: '{token}'\n", "utf-8")
     try:
@@ -149,15 +154,16 @@ def test_audit_route_is_off_without_a_token_and_compares_it(comfy: Comfy) -> Non
             r = requests.get(f"{comfy.url}/api/content_safety/audit", headers=header, timeout=10)
             assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
         r = requests.get(f"{comfy.url}/content_safety/audit", headers={"Authorization": f"Bearer {token}"},
-                         params={"level": "unsafe", "limit": "5"}, timeout=10)
+                         params={"stage": "api", "category": "sexual", "limit": "5"}, timeout=30)
         assert token not in requests.get(f"{comfy.url}/content_safety/status", timeout=30).text
     finally:
         comfy.config_file.unlink()
-    audit_installed = (ROOT / "safety" / "audit").is_dir()
-    if audit_installed:
-        assert r.status_code == 200 and r.json()["filters"] == {"level": "unsafe"}
-    else:
-        assert r.status_code == 501 and r.json()["error"]["code"] == "audit_unavailable"
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["filters"] == {"category": "sexual", "stage": "api"} and body["limit"] == 5
+    [row] = [row for row in body["rows"] if row["text"] == f"{marker} porn"]  # the pre-check's decision
+    assert row["level"] == "unsafe" and "sexual" in row["categories"] and row["action"] == "blocked"
+    assert all(row["stage"] == "api" for row in body["rows"])
 
 
 # --- example workflows ------------------------------------------------------------------------
