@@ -25,3 +25,12 @@ def test_every_choice_the_front_end_translates_has_english_and_chinese() -> None
                 for value in kind:
                     assert value in choices["en"] and value in choices["zh"], f"{name}={value}"
     assert seen == set(translated)
+
+
+def test_every_stage_and_category_has_english_and_chinese_names() -> None:
+    from content_safety_guard.safety import CATEGORIES, STAGES
+
+    for lang in ("en", "zh"):
+        messages = json.loads((ROOT / "locales" / lang / "main.json").read_text("utf-8"))["contentSafety"]
+        assert set(STAGES) <= set(messages["stage"]), lang
+        assert set(CATEGORIES) <= set(messages["category"]), lang

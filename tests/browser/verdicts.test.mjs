@@ -46,6 +46,16 @@ test("a blocked run's toast names the node, the stage and the categories", () =>
   assert.match(failed.detail, /#4 \(text check\).*timeout/);
 });
 
+test("a refused prompt quota says how many runs, the limit and when to retry", () => {
+  const error = { code: "quota_exceeded", stage: "quota", level: "unsafe", node_id: "3",
+    evidence: [{ user: "u", used: 5, limit: 5, retry_after_s: 41.2 }] };
+  assert.deepEqual(parseSafetyError(JSON.stringify(error)), error);
+  const message = toastFor(error, "Gate", zh);
+  assert.equal(message.severity, "warn");
+  assert.equal(message.summary, "内容安全：已达提示词配额");
+  assert.equal(message.detail, "Gate：最近一小时已运行 5 次，允许 5 次；42 秒后可重试");
+});
+
 test("English fills in what a language misses, and unknown locales fall back to English", () => {
   const partial = translator({ en: served.en, fr: { contentSafety: { level: { safe: "sûr" } } } }, "fr-FR");
   assert.equal(partial("contentSafety.level.safe"), "sûr");

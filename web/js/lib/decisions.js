@@ -8,6 +8,7 @@ export const STAGE_BY_TYPE = {
   ContentSafetyImageCheck: "image",
   ContentSafetySaveImage: "image_save",
   ContentSafetyLoadImage: "image_load",
+  ContentSafetyQuotaGate: "quota",
 };
 
 function startTime(entry) {

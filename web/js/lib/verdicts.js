@@ -2,7 +2,7 @@
 // says and which toast a failed run gets. Tested with `node --test tests/js`.
 
 export const RANK = { safe: 0, controversial: 1, unsafe: 2 };
-export const ERROR_CODES = ["content_safe_check_failed", "content_safe_check_error"];
+export const ERROR_CODES = ["content_safe_check_failed", "content_safe_check_error", "quota_exceeded"];
 
 /** One summary of a node's verdicts: the worst level wins, categories merge. */
 export function summarise(verdicts) {
@@ -46,16 +46,21 @@ export function badgeText(summary, t) {
 }
 
 /** A toast for a run the pack stopped: what happened, at which stage, on which node. */
+const TOASTS = { content_safe_check_failed: ["error", "blocked"], content_safe_check_error: ["warn", "failed"],
+  quota_exceeded: ["warn", "quota"] };
+
 export function toastFor(error, nodeTitle, t) {
-  const failed = error.code === "content_safe_check_error";
+  const [severity, kind] = TOASTS[error.code] ?? TOASTS.content_safe_check_failed;
   const stage = t(`contentSafety.stage.${error.stage}`, {}, error.stage ?? "");
   const summary = badgeText(summariseError(error), t);
+  const quota = error.evidence?.[0] ?? {};
   const params = { stage, node: nodeTitle || `#${error.node_id ?? "?"}`, verdict: summary,
-    reason: error.reason ?? "" };
+    reason: error.reason ?? "", used: quota.used ?? "?", limit: quota.limit ?? "?",
+    retry: Math.ceil(quota.retry_after_s ?? 0) };
   return {
-    severity: failed ? "warn" : "error",
-    summary: t(failed ? "contentSafety.toast.failedTitle" : "contentSafety.toast.blockedTitle", params),
-    detail: t(failed ? "contentSafety.toast.failedDetail" : "contentSafety.toast.blockedDetail", params),
+    severity,
+    summary: t(`contentSafety.toast.${kind}Title`, params),
+    detail: t(`contentSafety.toast.${kind}Detail`, params),
     life: 10000,
   };
 }
