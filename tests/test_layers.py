@@ -37,7 +37,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("labels", "audit"),
     ("checkers",),
     ("engine",),
-    ("cli", "__main__"),
+    ("cli", "__main__", "status", "audit_rows"),
     ("__init__",),  # the public API, on top of the library
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
