@@ -7,7 +7,7 @@ from typing import Any
 
 from .config import Config
 from .engine import (ImageChecker, TextChecker, register_image_checker, register_image_checker_family,
-                     register_text_checker)
+                     register_text_checker, register_text_checker_family)
 
 
 def _lexicon(config: Config, options: Mapping[str, Any]) -> TextChecker:
@@ -50,6 +50,14 @@ def _model(name: str, config: Config, options: Mapping[str, Any]) -> ImageChecke
     return ModelImageChecker.named(name, config)
 
 
+def _text_model(name: str, config: Config, options: Mapping[str, Any]) -> TextChecker:
+    """`model:<name>` in text_checkers: an ONNX text classifier with its sidecar and
+    tokenizer.json (safety/text/model_spec.py); `textmodel` is the one the pack ships."""
+    from .text.classifier import TextClassifierChecker
+
+    return TextClassifierChecker.named(name, config)
+
+
 def _nudenet(config: Config, options: Mapping[str, Any]) -> ImageChecker:
     """The built-in default: NudeNet's detector from the nudenet wheel (or a user's
     nudenet.onnx with its sidecar in a models folder)."""
@@ -58,8 +66,10 @@ def _nudenet(config: Config, options: Mapping[str, Any]) -> ImageChecker:
 
 register_text_checker("lexicon", _lexicon)
 register_text_checker("pii", _pii)
+register_text_checker("textmodel", lambda config, options: _text_model("textmodel", config, options))
 register_text_checker("llm", _llm)
 register_text_checker("aliyun", _aliyun_text)
 register_image_checker("aliyun", _aliyun_image)
 register_image_checker("nudenet", _nudenet)
 register_image_checker_family("model", _model)
+register_text_checker_family("model", _text_model)

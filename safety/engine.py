@@ -58,6 +58,25 @@ def register_image_checker(name: str, factory: ImageCheckerFactory) -> None:
 
 ImageCheckerFamily = Callable[[str, Config, Mapping[str, Any]], ImageChecker]
 IMAGE_CHECKER_FAMILIES: dict[str, ImageCheckerFamily] = {}
+TextCheckerFamily = Callable[[str, Config, Mapping[str, Any]], TextChecker]
+TEXT_CHECKER_FAMILIES: dict[str, TextCheckerFamily] = {}
+
+
+def register_text_checker_family(prefix: str, factory: TextCheckerFamily) -> None:
+    """Text checkers named `<prefix>:<name>`, e.g. `model:roberta_zh` for an ONNX text model."""
+    TEXT_CHECKER_FAMILIES[prefix] = factory
+
+
+def build_text_checker(name: str, config: Config, options: Mapping[str, Any]) -> TextChecker:
+    if name in TEXT_CHECKER_FACTORIES:
+        return TEXT_CHECKER_FACTORIES[name](config, options)
+    prefix, _, rest = name.partition(":")
+    return TEXT_CHECKER_FAMILIES[prefix](rest, config, options)
+
+
+def _text_checker_known(name: str) -> bool:
+    prefix, sep, rest = name.partition(":")
+    return name in TEXT_CHECKER_FACTORIES or bool(sep and rest and prefix in TEXT_CHECKER_FAMILIES)
 
 
 def register_image_checker_family(prefix: str, factory: ImageCheckerFamily) -> None:
@@ -111,13 +130,13 @@ class Engine:
         self.mode = mode
         self.options = dict(options or {})
         names = self._names(policy.text_checkers, policy.remote_text_checkers)
-        missing = [n for n in names if n not in TEXT_CHECKER_FACTORIES]
+        missing = [n for n in names if not _text_checker_known(n)]
         if missing:
+            known = [*TEXT_CHECKER_FACTORIES, *(f"{p}:<name>" for p in TEXT_CHECKER_FAMILIES)]
             raise ConfigError(f"policy {policy.name!r} ({mode} mode): text checker(s) "
-                              f"{', '.join(missing)} not available; available: "
-                              f"{', '.join(TEXT_CHECKER_FACTORIES)}")
+                              f"{', '.join(missing)} not available; available: {', '.join(known)}")
         # built eagerly: bad options fail at once
-        built = [(n, TEXT_CHECKER_FACTORIES[n](self.config, self.options)) for n in names]
+        built = [(n, build_text_checker(n, self.config, self.options)) for n in names]
         self.text_checkers, self._remote_ids = self._ordered(built, policy.remote_text_checkers)
 
     def _names(self, local: Sequence[str], remote: Sequence[str]) -> tuple[str, ...]:
@@ -168,7 +187,7 @@ class Engine:
         failed = _failure(exc, fallback="local")
         if self.mode == "auto":
             return failed
-        local = sorted((TEXT_CHECKER_FACTORIES[n](self.config, self.options)
+        local = sorted((build_text_checker(n, self.config, self.options)
                         for n in self.policy.text_checkers), key=lambda c: c.cost)
         verdicts = [failed]
         for checker in local:

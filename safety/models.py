@@ -100,33 +100,45 @@ def nudenet_onnx() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "320n.onnx"
 
 
-def find_model(name: str, config: Config) -> ModelSpec:
-    """Resolve a model name to its validated spec; errors name the files looked at."""
+def locate(name: str, config: Config) -> tuple[Path, Path] | None:
+    """The first `<name>.onnx` with its `<name>.json` sidecar in the search folders."""
     if not _NAME.match(name):  # every part starts with a letter or digit: no "..", no "/abs"
         raise ConfigError(f"model name {name!r}: use letters, digits, '.', '_', '-' and '/' "
                           f"(a path below a models folder, without .onnx)")
-    dirs = search_dirs(config)
-    for folder in dirs:
+    for folder in search_dirs(config):
         onnx, sidecar = folder / f"{name}.onnx", folder / f"{name}.json"
         if onnx.is_file():
             if not sidecar.is_file():
                 raise ConfigError(f"{onnx}: model has no sidecar; expected {sidecar} "
-                                  f"(kind, labels, input, categories; see the README)")
-            return load_spec(name, onnx, sidecar)
+                                  f"(kind, labels, categories; see the README)")
+            return onnx, sidecar
         if sidecar.is_file():
             raise ConfigError(f"{sidecar}: sidecar without its model file {onnx}")
+    return None
+
+
+def not_found(name: str, config: Config) -> ConfigError:
+    looked = ", ".join(str(d) for d in search_dirs(config)) or "no folders (set models_dirs in the config)"
+    return ConfigError(f"model {name!r} not found: looked for {name}.onnx in {looked}")
+
+
+def find_model(name: str, config: Config) -> ModelSpec:
+    """Resolve a model name to its validated spec; errors name the files looked at."""
+    found = locate(name, config)
+    if found:
+        return load_spec(name, *found)
     if name in BUILTIN_SIDECARS:
         return load_spec(name, nudenet_onnx(), BUILTIN_SIDECARS[name])
-    looked = ", ".join(str(d) for d in dirs) or "no folders (set models_dirs in the config)"
-    raise ConfigError(f"model {name!r} not found: looked for {name}.onnx in {looked}")
+    raise not_found(name, config)
 
 
-_spec_cache: dict[tuple[str, str, str], tuple[tuple[int, int], ModelSpec]] = {}
+_spec_cache: dict[tuple[str, str, str], tuple[tuple[int, int], Any]] = {}
 _spec_lock = threading.Lock()
 
 
-def load_spec(name: str, onnx: Path, sidecar: Path) -> ModelSpec:
-    """Parse a sidecar once per change of the file (one entry per model: edits replace it)."""
+def load_spec(name: str, onnx: Path, sidecar: Path, parse: Callable[[str, Path, Path, Any], Any] | None = None) -> Any:
+    """Parse a sidecar once per change of the file (one entry per model: edits replace it);
+    `parse` is `parse_sidecar` (image models) unless a text model brings its own."""
     try:
         stat = sidecar.stat()
     except OSError as exc:
@@ -135,7 +147,7 @@ def load_spec(name: str, onnx: Path, sidecar: Path) -> ModelSpec:
     with _spec_lock:
         cached = _spec_cache.get(key)
         if cached is None or cached[0] != version:
-            cached = _spec_cache[key] = (version, parse_sidecar(name, onnx, sidecar, _read_json(sidecar)))
+            cached = _spec_cache[key] = (version, (parse or parse_sidecar)(name, onnx, sidecar, _read_json(sidecar)))
         return cached[1]
 
 
@@ -191,7 +203,7 @@ def _input(sec: Section, kind: str) -> InputSpec:
     return spec
 
 
-def _label_map(sec: Section, labels: tuple[str, ...], convert: Callable[[Section, str], Any]) -> dict[str, Any]:
+def label_map(sec: Section, labels: tuple[str, ...], convert: Callable[[Section, str], Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for label, _ in sec.entries():
         if label not in labels:
@@ -200,7 +212,7 @@ def _label_map(sec: Section, labels: tuple[str, ...], convert: Callable[[Section
     return out
 
 
-def _category(sec: Section, label: str) -> str:
+def category(sec: Section, label: str) -> str:
     return validate_category(sec.get(label, str), f"{sec.source}: {sec.path(label)}")
 
 
@@ -218,8 +230,8 @@ def parse_sidecar(name: str, onnx: Path, sidecar: Path, data: Any) -> ModelSpec:
     if len(set(labels)) != len(labels):
         raise sec.fail("labels", "contains the same label twice")
     inp = _input(sec.section("input"), kind)
-    categories = _label_map(sec.section("categories"), labels, _category)
-    thresholds = _label_map(sec.section("thresholds"), labels,
+    categories = label_map(sec.section("categories"), labels, category)
+    thresholds = label_map(sec.section("thresholds"), labels,
                             lambda s, label: s.get_number(label, 0.5, 0.0, 1.0))
     threshold = sec.get_number("threshold", 0.0, 0.0, 1.0)
     activation = sec.get_choice("activation", ACTIVATIONS, "softmax")
@@ -249,14 +261,16 @@ def error_detail(exc: BaseException) -> str:
     return text.splitlines()[0][:300] if text else type(exc).__name__
 
 
-_sessions: dict[str, tuple[tuple[int, int], ort.InferenceSession, ModelSpec]] = {}
+_sessions: dict[str, tuple[tuple[int, int], ort.InferenceSession, Any]] = {}
 _session_lock = threading.Lock()
 
 
-def session(spec: ModelSpec) -> ort.InferenceSession:
+def session(spec: Any, check: Callable[[Any, ort.InferenceSession], None] | None = None) -> ort.InferenceSession:
     """The process-wide session of a model file (reloaded when the file changes), checked
     against the sidecar it is used with (again when the sidecar changes).
-    `InferenceSession.run` is thread-safe, so all nodes and threads share it."""
+    `InferenceSession.run` is thread-safe, so all nodes and threads share it. `spec` is a
+    frozen spec with `path` (image specs by default, checked by `_check_io`; text model
+    specs bring their own `check`)."""
     try:
         stat = spec.path.stat()
     except OSError as exc:
@@ -273,12 +287,12 @@ def session(spec: ModelSpec) -> ort.InferenceSession:
             raise ConfigError(f"{spec.path}: model file is empty")
         else:
             sess = _create(spec)
-        _check_io(spec, sess)
+        (check or _check_io)(spec, sess)
         _sessions[key] = (version, sess, spec)
         return sess
 
 
-def _create(spec: ModelSpec) -> ort.InferenceSession:
+def _create(spec: Any) -> ort.InferenceSession:
     options = ort.SessionOptions()
     options.log_severity_level = 4  # run failures come back as ProviderError, not as log spam
     try:
