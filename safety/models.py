@@ -132,7 +132,7 @@ def find_model(name: str, config: Config) -> ModelSpec:
     raise not_found(name, config)
 
 
-_spec_cache: dict[tuple[str, str, str], tuple[tuple[int, int], Any]] = {}
+_spec_cache: dict[tuple[str, str, str], tuple[tuple[int, int, Callable[..., Any]], Any]] = {}
 _spec_lock = threading.Lock()
 
 
@@ -143,11 +143,12 @@ def load_spec(name: str, onnx: Path, sidecar: Path, parse: Callable[[str, Path, 
         stat = sidecar.stat()
     except OSError as exc:
         raise ConfigError(f"{sidecar}: cannot read model sidecar: {exc.strerror}") from None
-    key, version = (name, str(onnx), str(sidecar)), (stat.st_mtime_ns, stat.st_size)
+    parse = parse or parse_sidecar
+    key, version = (name, str(onnx), str(sidecar)), (stat.st_mtime_ns, stat.st_size, parse)
     with _spec_lock:
         cached = _spec_cache.get(key)
         if cached is None or cached[0] != version:
-            cached = _spec_cache[key] = (version, (parse or parse_sidecar)(name, onnx, sidecar, _read_json(sidecar)))
+            cached = _spec_cache[key] = (version, parse(name, onnx, sidecar, _read_json(sidecar)))
         return cached[1]
 
 

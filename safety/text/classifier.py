@@ -45,6 +45,7 @@ class TextClassifierChecker:
     def __init__(self, spec: TextModelSpec) -> None:
         self.spec = spec
         self.provider = f"local:{spec.name}"
+        load(spec)  # a model that does not fit its sidecar fails when the policy is built
 
     @classmethod
     def named(cls, name: str, config: Config) -> TextClassifierChecker:
