@@ -15,6 +15,7 @@ skipped with a message):
 - cold_dev.csv (Chinese): `TEXT`, `label` 1 = offensive, scored as overall and as `hate`.
 
     python bench/eval_text.py [--policy normal] [--data DIR] [--config FILE] [--json]
+                              [--checkers lexicon,pii]   # the policy's text checkers, replaced
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -183,9 +184,10 @@ def table(result: SetResult, policy: str) -> str:
 
 
 def run(data_dir: Path, policy: str, config_file: str | None, keep_fp: int = 0,
-        log: Callable[[str], None] = print) -> list[SetResult]:
+        log: Callable[[str], None] = print, checkers: Sequence[str] = ()) -> list[SetResult]:
     config = load_config(config_file)
-    engine = Engine(config.policy(policy), config)
+    chosen = config.policy(policy)
+    engine = Engine(replace(chosen, text_checkers=tuple(checkers)) if checkers else chosen, config)
     results = []
     for filename, loader in LOADERS:
         path = data_dir / filename
@@ -205,10 +207,13 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     parser.add_argument("--false-positives", type=int, default=0, metavar="N",
                         help="list up to N false positives per set with the terms that fired")
+    parser.add_argument("--checkers", type=lambda v: [c for c in v.split(",") if c], default=[],
+                        help="comma list replacing the policy's text checkers, e.g. lexicon,pii "
+                             "(the cascade without the text model)")
     args = parser.parse_args(list(argv) if argv is not None else None)
     try:
         results = run(args.data, args.policy, args.config, args.false_positives,
-                      log=lambda msg: print(msg, file=sys.stderr))
+                      log=lambda msg: print(msg, file=sys.stderr), checkers=args.checkers)
     except (ConfigError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
