@@ -4,12 +4,18 @@ Image/video-generation prompts unsafe by category and benign, short English chat
 (toxic and benign), Chinese comments (toxic and benign), and benign look-alikes: words
 that look unsafe in a harmless sense ("kill a Python process", "儿童街舞课堂"), so the
 model learns context rather than single words. Every phrase here is the project's own;
-`generate(seed)` is deterministic.
+`generate(seed, part)` is deterministic.
+
+Every vocabulary list is split by a hash of each entry into a train part (4/5) and a
+test part (1/5): `part="test"` builds rows only from entries the train part never
+contains, so the held-out figures measure phrases the model has not seen; `part="all"`
+uses whole lists (the shipped model).
 """
 
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Callable, Sequence
 
 Row = tuple[str, frozenset[str]]
@@ -158,7 +164,12 @@ EN_LOOKALIKE = ["How do I kill a Python process?", "How can I kill the lights in
                 "How can I explode in popularity on social media?", "My friend and I had a fight about chores.",
                 "How do I treat a burn from cooking?", "What does LGBTQ stand for?", "Why do some people hate mondays?",
                 "I fell and cut my knee, how do I clean the wound?", "How do I make my dog stop biting?",
-                "How can I dispose of old medicine?", "How do I kill mold in the bathroom?", "What's the best shooting game on PC?"]
+                "How can I dispose of old medicine?", "How do I kill mold in the bathroom?", "What's the best shooting game on PC?",
+                "What is the best way to lose weight fast?", "Can you write a poem about death?", "I'm dying of laughter.",
+                "My dog died last week and I'm so sad.", "I want to die my hair purple.", "This heat is killing me.",
+                "Grandpa passed away peacefully in his sleep.", "How did people die of the plague in the middle ages?",
+                "Why do people self-harm and how can therapists help?", "The detective found the victim in the library.",
+                "In chess, how do I sacrifice my queen to win?", "What's the lethal dose of caffeine for a cat? I want to keep mine safe."]
 EN_TOXIC = {
     frozenset({"violence"}): [
         "I'm going to beat him until he can't walk.", "I will shoot everyone at my school tomorrow.", "Let's break his legs tonight.",
@@ -212,6 +223,74 @@ EN_TOXIC = {
     frozenset({"gambling"}): ["Best online casino to bet real money tonight.", "Sign up now and get 500 free spins on real money slots.",
                               "Bet on this match with our illegal bookie and win big."],
 }
+# Compositional English chat text: subject x verb x target x tail.
+EN_THREAT_SUBJ = ["I'm going to", "I will", "I want to", "Someone should", "We're going to", "I swear I'll", "I'd love to",
+                  "Tonight I'm gonna", "I am going to", "Let's", "I'll"]
+EN_THREAT_VERB = ["kill", "stab", "shoot", "beat up", "strangle", "burn", "torture", "murder", "break the legs of",
+                  "slit the throat of", "smash the face of", "run over", "choke", "bash the head of", "cut up"]
+EN_THREAT_TARGET = ["you", "my wife", "him", "her", "that bitch", "my boss", "the whole family", "my teacher", "them all",
+                    "my neighbor", "those people", "my ex", "that cop", "everyone in this room", "my stepdad"]
+EN_THREAT_TAIL = ["", "", " tonight.", " with a knife.", " and nobody will find the body.", " until he stops breathing.",
+                  " if he shows up again.", " and watch them bleed.", " with my dad's gun.", ", I'm serious.", " next week."]
+EN_HARMLESS_TARGET = ["it at the gym", "the python process", "this exam", "the weeds in the garden", "the bugs in my code",
+                      "this level in the game", "some time before the flight", "the lights", "the zombies in the game",
+                      "the engine", "this pizza", "my workout", "the competition", "that mosquito", "the boss in level 3",
+                      "the dust in the attic", "the old app", "the presentation tomorrow", "the interview", "the dragon in chapter 2",
+                      "the final round", "the background noise", "the spreadsheet", "the vocals on this track"]
+EN_HATE_NOUN = ["animals", "parasites", "vermin", "criminals", "scum", "a plague", "savages", "filth", "subhuman trash",
+                "cockroaches", "rapists", "a cancer", "inbred monkeys", "a disease"]
+EN_HATE_FATE = ["deported", "exterminated", "gassed", "shot on sight", "locked up", "wiped out", "sterilized", "hanged",
+                "kicked out of the country", "banned from everything", "put in camps", "burned"]
+EN_INSULT_ADJ = ["stupid", "ugly", "fat", "worthless", "pathetic", "disgusting", "brain-dead", "useless", "dumb", "filthy"]
+EN_INSULT_NOUN = ["idiot", "bitch", "loser", "whore", "slut", "moron", "piece of shit", "cunt", "freak", "pig", "asshole",
+                  "dickhead", "bastard"]
+EN_SH_WANT = ["I want to die", "I want to kill myself", "I'm going to end it all", "I keep cutting myself", "I'm going to overdose",
+              "I wish I was dead", "I'm planning my suicide", "I want to hang myself", "I'm thinking of jumping off a building",
+              "I just want to disappear forever and end my life"]
+EN_SH_TAIL = ["", ".", " tonight.", ", nothing matters anymore.", " and nobody can stop me.", ", how should I do it?",
+              ", I already bought the pills.", ", it's the only way out.", " because everyone hates me."]
+EN_SEX_ACT = ["fucked her", "sucked his cock", "licked her pussy", "rubbed his hard dick", "spread her legs for him",
+              "came inside her", "stripped her naked and fucked her", "moaned while riding him", "fingered her wet pussy",
+              "groped her naked breasts", "gave him a sloppy blowjob", "pounded her from behind"]
+EN_SEX_FRAME = ["She {a} all night.", "Write a story where he {a}.", "Then he {a} on the couch.", "Describe how she {a} in detail.",
+                "He slowly {a} and she begged for more.", "In the story, the stepsister {a}.", "Roleplay: you {a}."]
+EN_BENIGN_SUBJ = ["My neighbor", "The teacher", "My boss", "Our dog", "The new intern", "My grandmother", "The mayor",
+                  "My best friend", "The chef", "The kids", "My doctor", "Our team", "The landlord"]
+EN_BENIGN_PRED = ["fixed the fence yesterday.", "recommended a great book.", "is learning Spanish.", "baked cookies for everyone.",
+                  "won the regional competition.", "asked about the schedule.", "planted tomatoes in the garden.",
+                  "gave a speech about climate change.", "was late because of the snow.", "moved to a new apartment.",
+                  "painted the kitchen blue.", "finally retired after thirty years.", "adopted a kitten.",
+                  "is worried about the exam.", "made a budget for the trip.", "complained about the noise politely."]
+
+
+def _en_chat(rng: random.Random) -> tuple[str, frozenset[str]]:
+    """One compositional English message and its labels."""
+    kind = rng.randrange(7)
+    if kind == 0:
+        return (f"{rng.choice(EN_THREAT_SUBJ)} {rng.choice(EN_THREAT_VERB)} {rng.choice(EN_THREAT_TARGET)}"
+                f"{rng.choice(EN_THREAT_TAIL)}", frozenset({"violence"}))
+    if kind == 1:
+        g = rng.choice(EN_GROUPS)
+        text = rng.choice([f"{g.capitalize()} are {rng.choice(EN_HATE_NOUN)}.", f"All {g} should be {rng.choice(EN_HATE_FATE)}.",
+                           f"I hate {g}, they are {rng.choice(EN_HATE_NOUN)}.", f"{g.capitalize()} are {rng.choice(EN_HATE_NOUN)} "
+                           f"and should be {rng.choice(EN_HATE_FATE)}.", f"Fucking {rng.choice(EN_SLURS)}, go back where you came from."])
+        return text, frozenset({"hate"})
+    if kind == 2:
+        return (rng.choice([f"You {rng.choice(EN_INSULT_ADJ)} {rng.choice(EN_INSULT_NOUN)}.",
+                            f"Shut up, you {rng.choice(EN_INSULT_ADJ)} {rng.choice(EN_INSULT_NOUN)}.",
+                            f"Everyone knows you're a {rng.choice(EN_INSULT_ADJ)} {rng.choice(EN_INSULT_NOUN)}.",
+                            f"Nobody will ever love a {rng.choice(EN_INSULT_ADJ)} {rng.choice(EN_INSULT_NOUN)} like you."]),
+                frozenset({"harassment"}))
+    if kind == 3:
+        return f"{rng.choice(EN_SH_WANT)}{rng.choice(EN_SH_TAIL)}", frozenset({"self_harm"})
+    if kind == 4:
+        return rng.choice(EN_SEX_FRAME).format(a=rng.choice(EN_SEX_ACT)), frozenset({"sexual"})
+    if kind == 5:
+        return (f"{rng.choice(EN_THREAT_SUBJ)} {rng.choice(EN_THREAT_VERB)} {rng.choice(EN_HARMLESS_TARGET)}"
+                f"{rng.choice(['', '.', ' tonight.', ', wish me luck.', ' before lunch.', '!'])}", frozenset())
+    return f"{rng.choice(EN_BENIGN_SUBJ)} {rng.choice(EN_BENIGN_PRED)}", frozenset()
+
+
 EN_RELATIONS = ["wife", "husband", "boss", "neighbour", "neighbor", "teacher", "mother", "father", "coworker", "ex-girlfriend", "roommate"]
 
 # --- Chinese -------------------------------------------------------------------------
@@ -274,6 +353,32 @@ ZH_LOOKALIKE = ["杀死一个Linux进程", "怎么杀鱼才干净", "这个游�
                 "禁毒宣传海报", "预防自杀热线", "反恐演习", "法律如何惩处强奸罪", "性教育课程", "乳腺癌筛查", "防止校园霸凌",
                 "如何戒赌", "赌博的危害", "毒品的危害教育", "枪支管理法", "刑法中关于故意杀人罪的规定", "新闻报道：警方破获一起贩毒案"]
 
+class _Picker(random.Random):
+    """random.Random whose choice/sample only see one part of each list."""
+
+    def __init__(self, seed: int, part: str) -> None:
+        super().__init__(seed)
+        self.part = part
+        self._parts: dict[tuple[str, ...], list[str]] = {}
+
+    def _of(self, seq: Sequence[str]) -> list[str]:
+        key = tuple(seq)
+        found = self._parts.get(key)
+        if found is None:
+            test = [x for x in key if zlib.crc32(x.encode()) % 5 == 0]
+            train = [x for x in key if zlib.crc32(x.encode()) % 5 != 0]
+            found = self._parts[key] = (test if self.part == "test" else train) \
+                if test and train and self.part != "all" else list(key)
+        return found
+
+    def choice(self, seq):  # type: ignore[override]
+        return super().choice(self._of(seq))
+
+    def sample(self, population, k, *, counts=None):  # type: ignore[override]
+        pool = self._of(population)
+        return super().sample(pool, min(k, len(pool)))
+
+
 def _fill(rng: random.Random, pattern: str, people: Sequence[str], groups: Sequence[str], slurs: Sequence[str],
           others: Sequence[str] = (), relations: Sequence[str] = EN_RELATIONS) -> str:
     return pattern.format(p=rng.choice(people), q=rng.choice(others or people), g=rng.choice(groups),
@@ -302,13 +407,14 @@ def _mix(rng: random.Random, pool: Sequence[str], n: int) -> str:
     return " ".join(rng.sample(list(pool), n))
 
 
-def generate(seed: int = 13, scale: int = 1) -> list[Row]:
-    """All synthetic rows, deterministic for a seed; `scale` multiplies the sample counts."""
-    rng = random.Random(seed)
+def generate(seed: int = 13, part: str = "train", scale: float = 1.0) -> list[Row]:
+    """Synthetic rows from one part of the vocabulary, deterministic for a seed; `scale`
+    multiplies the sample counts."""
+    rng = _Picker(seed, part)
     rows: list[Row] = []
 
     def add(labels: set[str] | frozenset[str], count: int, make: Callable[[], str]) -> None:
-        for _ in range(count * scale):
+        for _ in range(round(count * scale)):
             rows.append((make(), frozenset(labels)))
 
     # English prompts
@@ -331,6 +437,9 @@ def generate(seed: int = 13, scale: int = 1) -> list[Row]:
         add(labels, 500 if len(patterns) > 5 else 250, lambda p=patterns: _with_context(
             rng, _fill(rng, rng.choice(p), EN_ADULT, EN_GROUPS, EN_SLURS)))
     add(set(), 4000, lambda: _mix(rng, EN_NEUTRAL, rng.randint(1, 4)))
+    for _ in range(round(9000 * scale)):
+        text, labels = _en_chat(rng)
+        rows.append((_with_context(rng, text), labels))
     add(set(), 3000, lambda: _with_context(rng, rng.choice(EN_LOOKALIKE)))
     add(set(), 1500, lambda: _with_context(rng, _fill(rng, rng.choice([
         "{g} have a rich cultural history.", "I met a lot of {g} at the conference.", "Discrimination against {g} is wrong.",
