@@ -17,10 +17,7 @@ import numpy as np
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
-from ..safety import Config, ConfigError, ContentSafetyError, Verdict
-from ..safety.image.frames import combine_frames
-from ..safety.image.quarantine import check_outside, quarantine
-from ..safety.image.substitute import substitute
+from ..safety import Config, ConfigError, ContentSafetyError, Verdict, check_outside, combine_frames, quarantine, substitute
 from .comfy import (
     ExecutionBlocker,
     directory,
@@ -28,8 +25,8 @@ from .comfy import (
     save_image_path,
     to_uint8,
 )
-from .common import CATEGORY, common_inputs, config, config_fingerprint, remote_inputs, run_check
-from .image_common import check_batch, to_batch
+from .common import CheckNode, NodeRun, common_inputs, remote_inputs, skipped_verdict
+from .image_common import check_batch, image_run, to_batch
 
 STAGE = "image_save"
 MARKERS = {"saved": "", "placeholder": "blocked", "censored": "censored"}
@@ -62,10 +59,9 @@ def _pnginfo(prompt: Any, extra_pnginfo: Any) -> PngInfo | None:
     return info
 
 
-class ContentSafetySaveImage:
+class ContentSafetySaveImage(CheckNode):
     DESCRIPTION = ("Checks each image, then saves it like Save Image. Unsafe images are never "
                    "written: they become the placeholder (or are censored), are withheld, or fail the run.")
-    CATEGORY = CATEGORY
     FUNCTION = "save"
     OUTPUT_NODE = True
     RETURN_TYPES = ("IMAGE", "BOOLEAN", "STRING")
@@ -92,27 +88,22 @@ class ContentSafetySaveImage:
             "hidden": {"prompt": "PROMPT", "extra_pnginfo": "EXTRA_PNGINFO", "unique_id": "UNIQUE_ID"},
         }
 
-    @classmethod
-    def IS_CHANGED(cls, **_inputs: Any) -> str:
-        """Re-run after a config edit even when the inputs are unchanged."""
-        return config_fingerprint()
-
     def save(self, images: Any, filename_prefix: str, enable_safe_check: bool, check_mode: str,
              policy: str, on_unsafe: str, prompt: Any = None, extra_pnginfo: Any = None,
              unique_id: str = "", remote_content_safe_service: str | None = None,
              remote_confidence_threshold: float | None = None) -> dict[str, Any]:
         arrays = [to_uint8(image) for image in images]
-        verdicts = check_batch(arrays, enable_safe_check, policy, check_mode, stage=STAGE,
-                               node_id=unique_id, service=remote_content_safe_service,
-                               threshold=remote_confidence_threshold)
-        cfg = run_check(config, stage=STAGE, node_id=unique_id)  # a broken file: JSON error
+        run = image_run(STAGE, unique_id, policy, check_mode, service=remote_content_safe_service,
+                        threshold=remote_confidence_threshold)
+        verdicts = check_batch(run, arrays) if enable_safe_check else [skipped_verdict()] * len(arrays)
+        cfg = run.config()
         settings = cfg.image
         unsafe = [i for i, v in enumerate(verdicts) if v.blocked]
-        self._quarantine(cfg, arrays, verdicts, unsafe, unique_id)
+        self._quarantine(run, cfg, arrays, verdicts, unsafe)
         if unsafe and on_unsafe == "raise":
             # evidence items say which image of the batch ("frame") they come from
             flagged = combine_frames({i: verdicts[i] for i in unsafe}, tag=len(verdicts) > 1)
-            raise ContentSafetyError.from_verdict(flagged, stage=STAGE, node_id=unique_id)
+            run.fail(ContentSafetyError.from_verdict(flagged, stage=STAGE, node_id=run.node_id), verdicts, "raised")
         written: list[np.ndarray | None] = []
         actions: list[str] = []
         for array, verdict in zip(arrays, verdicts):
@@ -120,8 +111,7 @@ class ContentSafetySaveImage:
                 written.append(array)
                 actions.append("saved")
             elif on_unsafe == "substitute":
-                replacement, action = run_check(lambda a=array, v=verdict: substitute(a, v, settings),
-                                                stage=STAGE, node_id=unique_id)
+                replacement, action = run.guard(lambda a=array, v=verdict: substitute(a, v, settings))
                 written.append(replacement)
                 actions.append(action)
             else:
@@ -134,6 +124,8 @@ class ContentSafetySaveImage:
         out: Any = images
         if unsafe:
             out = ExecutionBlocker(None) if on_unsafe == "block" else to_batch(written)
+        run.decide(_action(overall, actions, on_unsafe) if enable_safe_check else "disabled", verdicts,
+                   outputs=tuple(os.path.join(f["subfolder"], f["filename"]) for f in files if f))
         return {"ui": {"images": [f for f in files if f], "safety": safety},
                 "result": (out, all(v.is_safe for v in verdicts), overall.to_json())}
 
@@ -156,8 +148,8 @@ class ContentSafetySaveImage:
             counter += 1
         return files
 
-    def _quarantine(self, cfg: Config, arrays: list[np.ndarray], verdicts: list[Verdict],
-                    unsafe: list[int], node_id: str) -> None:
+    def _quarantine(self, run: NodeRun, cfg: Config, arrays: list[np.ndarray], verdicts: list[Verdict],
+                    unsafe: list[int]) -> None:
         """Unsafe originals for reviewers, when the config names a quarantine folder."""
         folder = cfg.image.quarantine_dir
         if not unsafe or not folder:
@@ -167,9 +159,18 @@ class ContentSafetySaveImage:
             check_outside(folder, directory("output"), cfg.source)
             try:
                 for i in unsafe:
-                    quarantine(folder, arrays[i], verdicts[i], stage=STAGE, node_id=node_id, index=i)
+                    quarantine(folder, arrays[i], verdicts[i], stage=STAGE, node_id=run.node_id, index=i)
             except OSError as exc:
                 raise ConfigError(f"{cfg.source}: image.quarantine_dir {folder}: cannot write: "
                                   f"{exc.strerror or exc}") from None
 
-        run_check(keep, stage=STAGE, node_id=node_id)
+        run.guard(keep)
+
+
+def _action(overall: Verdict, actions: list[str], on_unsafe: str) -> str:
+    """The Decision's action for the batch: what was done to its unsafe images."""
+    if not overall.blocked:
+        return "passed" if overall.is_safe else "flagged"
+    if on_unsafe == "block":
+        return "blocked"
+    return "censored" if "censored" in actions else "substituted"

@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .config import load_config
+from .decision import DECISION_HOOKS, Decision, HookError, action_for
 from .engine import Engine
-from .errors import ConfigError, InputError, ProviderError
-from .verdict import Verdict
+from .errors import ConfigError, ContentSafetyError, InputError, ProviderError
+from .verdict import Verdict, combine
 
 EXIT_SAFE, EXIT_UNSAFE, EXIT_ERROR = 0, 1, 2
 
@@ -45,10 +46,30 @@ def _report(verdict: Verdict, as_json: bool, label: str = "") -> None:
         print(f"  - {json.dumps(item, ensure_ascii=False)}")
 
 
-def cmd_check_text(args: argparse.Namespace) -> int:
+def _engine(args: argparse.Namespace) -> Engine:
     config = load_config(args.config)
-    engine = Engine(config.policy(args.policy), config, mode=args.mode)
-    verdict = engine.check_text(_read_text(args), user=args.user)
+    return Engine(config.policy(args.policy), config, mode=args.mode)
+
+
+def _emit(engine: Engine, verdicts: Sequence[Verdict], *, text: str | None = None,
+          inputs: tuple[str, ...] = (), user: str = "", error: ContentSafetyError | None = None) -> None:
+    """Every check of the CLI is a Decision for the hooks (audit trail), as a node run is."""
+    action = "error" if error is not None else action_for(combine(verdicts), "blocked")
+    DECISION_HOOKS.emit(Decision(stage="cli", action=action, verdicts=tuple(verdicts),
+                                 policy=engine.policy.name, mode=engine.mode, user=user, text=text,
+                                 inputs=inputs, error=error.payload if error is not None else None))
+
+
+def cmd_check_text(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    text = _read_text(args)
+    try:
+        verdict = engine.check_text(text, user=args.user)
+    except (ProviderError, InputError) as exc:
+        _emit(engine, (), text=text, user=args.user or "",
+              error=ContentSafetyError.from_exception(exc, stage="cli"))
+        raise
+    _emit(engine, (verdict,), text=text, user=args.user or "")
     _report(verdict, args.json)
     return EXIT_UNSAFE if verdict.blocked else EXIT_SAFE
 
@@ -73,8 +94,7 @@ def cmd_check_image(args: argparse.Namespace) -> int:
     not be checked, else 1 when any is unsafe, else 0."""
     from tqdm import tqdm
 
-    config = load_config(args.config)
-    engine = Engine(config.policy(args.policy), config, mode=args.mode)
+    engine = _engine(args)
     files = _image_files(args.paths)
     if not files:
         raise InputError(f"no image files under {', '.join(args.paths)}")
@@ -84,6 +104,7 @@ def cmd_check_image(args: argparse.Namespace) -> int:
             try:
                 verdict = engine.check_file(path)
             except (InputError, ProviderError) as exc:
+                _emit(engine, (), inputs=(str(path),), error=ContentSafetyError.from_exception(exc, stage="cli"))
                 errors += 1
                 with tqdm.external_write_mode(file=sys.stdout):
                     if args.json:
@@ -91,6 +112,7 @@ def cmd_check_image(args: argparse.Namespace) -> int:
                     else:
                         print(f"{path}: error: {exc}", file=sys.stderr)
             else:
+                _emit(engine, (verdict,), inputs=(str(path),))
                 unsafe += verdict.blocked
                 with tqdm.external_write_mode(file=sys.stdout):
                     if args.json:
@@ -131,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ConfigError, InputError, ProviderError) as exc:
+    except (ConfigError, InputError, ProviderError, HookError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
 

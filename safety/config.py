@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import os
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .cache import FileStampedCache
 from .errors import ConfigError
+from .files import read_data
 from .policy import BUILTIN_POLICIES, Policy, policy_from_mapping
-from .llm.settings import LLMSettings, parse_llm_section
-from .image.settings import ImageSettings, parse_image_section
-from .remote.settings import AliyunSettings, parse_aliyun
 from .schema import Section
+from .settings.aliyun import AliyunSettings, parse_aliyun
+from .settings.image import ImageSettings, parse_image_section
+from .settings.llm import LLMSettings, parse_llm_section
 
 CONFIG_ENV = "COMFY_CONTENT_SAFETY_CONFIG"
 BUILTIN_SOURCE = "<built-in defaults>"
@@ -48,29 +46,6 @@ class Config:
     @property
     def policy_names(self) -> list[str]:
         return list(self.policies)
-
-
-def _read(path: Path) -> Any:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: config file is not UTF-8 (byte {exc.start})") from None
-    if path.suffix.lower() == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"{path}: line {exc.lineno}: invalid JSON: {exc.msg}") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{path}: {where}invalid YAML: {problem}") from None
 
 
 def _paths(sec: Section, key: str, base: Path) -> tuple[str, ...]:
@@ -144,11 +119,10 @@ def load_config(path: str | os.PathLike[str] | None = None, *, user_dir: str | N
     target = Path(path) if path else config_path(user_dir)
     if target is None:
         return Config()
-    return parse_config(_read(target), str(target), target.parent)
+    return parse_config(read_data(target, "config file"), str(target), target.parent)
 
 
-_cache: dict[tuple[str, float], Config] = {}
-_cache_lock = threading.Lock()
+_CONFIGS: FileStampedCache[Config] = FileStampedCache(maxsize=1)
 
 
 def cached_config(user_dir: str | None = None) -> Config:
@@ -156,12 +130,10 @@ def cached_config(user_dir: str | None = None) -> Config:
     target = config_path(user_dir)
     if target is None:
         return _DEFAULT
-    key = (str(target), target.stat().st_mtime)
-    with _cache_lock:
-        if key not in _cache:
-            _cache.clear()
-            _cache[key] = load_config(target)
-        return _cache[key]
+    try:
+        return _CONFIGS.get(str(target), [target], lambda: load_config(target))
+    except OSError as exc:
+        raise ConfigError(f"{target}: cannot read config file: {exc.strerror}") from None
 
 
 _DEFAULT = Config()

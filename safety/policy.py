@@ -14,7 +14,7 @@ from typing import Any
 from .schema import Section
 from .errors import ConfigError
 from .taxonomy import CATEGORIES, is_category
-from .verdict import Verdict, ordered_categories
+from .verdict import Finding, Verdict, ordered_categories, rank
 
 PII_RULES: tuple[str, ...] = ("cn_id", "cn_mobile", "bank_card", "email")
 TEXT_CHECKERS: tuple[str, ...] = ("lexicon", "textmodel", "pii")
@@ -73,6 +73,18 @@ class Policy:
             latency_ms=latency_ms,
             scores=dict(scores),
         )
+
+
+    def decide(self, finding: Finding) -> Verdict:
+        """A checker's finding as a Verdict: the policy's judgement within the checker's guards."""
+        verdict = self.judge(finding.scores, provider=finding.provider, evidence=finding.evidence,
+                             latency_ms=finding.latency_ms)
+        if rank(verdict.level) > rank(finding.at_most):
+            verdict = replace(verdict, level=finding.at_most)
+        if rank(verdict.level) < rank(finding.at_least):
+            verdict = replace(verdict, level=finding.at_least,
+                              categories=ordered_categories((*verdict.categories, *finding.flags)))
+        return verdict
 
 
 _ALL = frozenset(CATEGORIES)

@@ -197,7 +197,7 @@ def main() -> int:
     sample = np.arange(0, len(texts), max(1, len(texts) // 200))
     _verify(onnx_path, [texts[i] for i in sample], predict(tf[sample], weights, bias, idf), spec)
     sidecar = {
-        "kind": "text_classifier",
+        "modality": "text",
         "description": "Built-in multilingual (zh/en) text model: hashed char/word n-grams, "
                        "one logistic regression per category",
         "source": "scripts/train_text_model.py; COLD train split (thu-coai/COLDataset, Apache-2.0) "

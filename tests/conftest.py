@@ -1,4 +1,5 @@
-"""Load the repository as the package ComfyUI would load it (relative imports included)."""
+"""Load the repository as the package ComfyUI would load it (relative imports included), with
+a stub of ComfyUI's `folder_paths` (tests/comfy_stub) so the nodes find their folders."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "content_safety_guard"
+STUB = str(ROOT / "tests" / "comfy_stub")
+if STUB not in sys.path:
+    sys.path.insert(0, STUB)
 
 if PACKAGE not in sys.modules:
     _spec = importlib.util.spec_from_file_location(

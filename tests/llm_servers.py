@@ -69,10 +69,10 @@ def fresh_llm_state(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def judge(cfg: Any, text: str, policy: str = "normal", **options: Any) -> Any:
     """The policy with the LLM judge as its only text checker, as the node runs it."""
-    from content_safety_guard.safety import Engine
+    from content_safety_guard.safety import CheckOptions, Engine, JudgeOptions
 
     return Engine(replace(cfg.policy(policy), text_checkers=("llm",)), cfg,
-                  options={"llm": options}).check_text(text)
+                  options=CheckOptions(llm=JudgeOptions.from_options(options, cfg.llm))).check_text(text)
 
 
 def run_node(text: str, on_unsafe: str = "raise", **widgets: Any) -> dict[str, Any]:

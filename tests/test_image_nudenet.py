@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import skimage
 from content_safety_guard.safety import Config, Engine, load_config, models
+from content_safety_guard.safety.image import sidecar
 from content_safety_guard.safety.image.nudenet import Detector, letterbox
 from nudenet import NudeDetector
 from nudenet import nudenet as reference
@@ -27,8 +28,8 @@ SIZES = [(512, 512), (640, 480), (480, 640), (320, 200), (100, 60), (1344, 768),
 
 @pytest.fixture(scope="module")
 def detector() -> Detector:
-    spec = models.find_model("nudenet", Config())
-    return Detector(spec, models.session(spec))
+    spec = sidecar.find_model("nudenet", Config())
+    return Detector(spec, sidecar.session(spec))
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +103,7 @@ def test_a_batch_gives_the_detections_of_single_calls(detector):
 
 
 def test_taxonomy_mapping_of_the_18_classes():
-    spec = models.find_model("nudenet", Config())
+    spec = sidecar.find_model("nudenet", Config())
     assert len(spec.labels) == 18 and set(spec.labels) == set(reference.__labels)
     assert set(spec.categories) == {"FEMALE_GENITALIA_EXPOSED", "MALE_GENITALIA_EXPOSED",
                                     "FEMALE_BREAST_EXPOSED", "BUTTOCKS_EXPOSED", "ANUS_EXPOSED"}
@@ -135,11 +136,11 @@ def test_a_larger_nudenet_dropped_in_with_its_sidecar_matches_the_package(tmp_pa
     monkeypatch.setattr(models, "_dir_providers", [])
     onnx_path = tmp_path / "nudenet_640.onnx"
     shutil.copy(models.nudenet_onnx(), onnx_path)
-    sidecar = (models.BUILTIN_SIDECARS["nudenet"]).read_text().replace('"size": 320', '"size": 640')
-    (tmp_path / "nudenet_640.json").write_text(sidecar, encoding="utf-8")
-    spec = models.find_model("nudenet_640", Config(models_dirs=(str(tmp_path),)))
+    text = (models.BUILTIN_SIDECARS["nudenet"]).read_text().replace('"size": 320', '"size": 640')
+    (tmp_path / "nudenet_640.json").write_text(text, encoding="utf-8")
+    spec = sidecar.find_model("nudenet_640", Config(models_dirs=(str(tmp_path),)))
     assert (spec.input.height, spec.input.width) == (640, 640)
-    ours = Detector(spec, models.session(spec))
+    ours = Detector(spec, sidecar.session(spec))
     theirs = NudeDetector(model_path=str(onnx_path), inference_resolution=640)
     for name in ("astronaut.png", "color.png", "camera.png"):
         path = str(DATA / name)

@@ -16,7 +16,8 @@ from onnx import TensorProto, helper, numpy_helper
 from tokenizers import Tokenizer, models as tok_models, pre_tokenizers, processors
 
 from content_safety_guard.safety import BUILTIN_POLICIES, Config, ConfigError, Engine, ProviderError, models
-from content_safety_guard.safety.text.classifier import TextClassifierChecker, calibrated
+from content_safety_guard.safety.text.classifier import calibrated
+from content_safety_guard.safety.text.model_spec import find_text_model
 from content_safety_guard.safety.text.hashing import HashingSpec, features
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,7 +74,7 @@ def install(folder: Path, name: str = "toxic_en", **sidecar) -> Config:
     folder.mkdir(parents=True, exist_ok=True)
     write_model(folder / f"{name}.onnx")
     write_tokenizer(folder / "tokenizer.json")
-    data = {"kind": "text_classifier", "labels": ["neutral", "toxic"], "categories": {"toxic": "hate"},
+    data = {"modality": "text", "labels": ["neutral", "toxic"], "categories": {"toxic": "hate"},
             "thresholds": {"toxic": 0.6}, "activation": "softmax", "max_length": 16, **sidecar}
     (folder / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
     return Config(models_dirs=(str(folder),))
@@ -120,7 +121,8 @@ def test_the_sidecar_threshold_becomes_the_policies_midpoint(tmp_path):
 
 
 @pytest.mark.parametrize("sidecar, problem", [
-    ({"kind": "classifier"}, "a text model needs kind 'text_classifier'.*image model"),
+    ({"modality": "image"}, "is an image model; text_checkers need a sidecar with 'modality: text'"),
+    ({"kind": "classifier"}, "kind"),
     ({"labels": ["toxic"]}, "1 labels need an output of shape"),
     ({"categories": {"toxic": "naughty"}}, "unknown category 'naughty'"),
     ({"categories": {"rude": "hate"}}, "rude: not one of the model's labels"),
@@ -160,8 +162,8 @@ def test_model_prefix_for_text_and_images_resolve_separately(tmp_path):
     """`model:x` in text_checkers needs a text sidecar; in image_checkers an image one."""
     config = install(tmp_path)
     e = Engine(replace(NORMAL, text_checkers=("model:toxic_en",), image_checkers=("model:toxic_en",)), config)
-    with pytest.raises(ConfigError, match="toxic_en.json"):
-        e.image_checkers
+    with pytest.raises(ConfigError, match="toxic_en.json: modality: text model 'toxic_en' used as an image checker"):
+        e.image_steps
 
 
 # The built-in model ---------------------------------------------------------------------
@@ -198,8 +200,8 @@ def test_builtin_model_is_in_the_normal_and_strict_cascades():
 
 def test_a_textmodel_in_a_models_folder_replaces_the_builtin(tmp_path):
     install(tmp_path, name="textmodel")
-    checker = TextClassifierChecker.named("textmodel", Config(models_dirs=(str(tmp_path),)))
-    assert checker.spec.path == tmp_path / "textmodel.onnx" and checker.spec.labels == ("neutral", "toxic")
+    spec = find_text_model("textmodel", Config(models_dirs=(str(tmp_path),)))
+    assert spec.path == tmp_path / "textmodel.onnx" and spec.labels == ("neutral", "toxic")
 
 
 def test_hashed_features_do_not_depend_on_the_process_hash_seed():
@@ -218,3 +220,24 @@ def test_hashed_features_of_empty_and_huge_text():
     huge = features("x" * 10_000_000, HashingSpec(max_chars=100))
     short = features("x" * 100, HashingSpec(max_chars=100))
     assert huge[0].tolist() == short[0].tolist() and huge[1].tolist() == short[1].tolist()
+
+
+def test_training_corpus_is_deterministic_and_holds_out_unseen_vocabulary():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from text_corpus import generate
+
+    first, again = generate(13, "train", scale=0.02), generate(13, "train", scale=0.02)
+    assert first == again and len(first) > 1000
+    seen = {text for text, _ in generate(13, "train", scale=0.2)}
+    held = generate(14, "test", scale=0.02)
+    assert sum(text in seen for text, _ in held) < 0.05 * len(held)
+    assert {label for _, labels in held for label in labels} == set(json.loads(
+        (ROOT / "safety/text/model_data/textmodel.json").read_text(encoding="utf-8"))["labels"])
+
+
+def test_shipped_sidecar_matches_the_featuriser_and_size_limit():
+    sidecar = json.loads((ROOT / "safety/text/model_data/textmodel.json").read_text(encoding="utf-8"))
+    spec = HashingSpec()
+    assert sidecar["features"] == {"type": "hashed_ngrams", "buckets": spec.buckets, "char_ngrams": list(spec.char_ngrams),
+                                   "word_ngrams": list(spec.word_ngrams), "max_chars": spec.max_chars}
+    assert (ROOT / "safety/text/model_data/textmodel.onnx").stat().st_size < 30e6

@@ -2,7 +2,7 @@
 
 A label counts toward its taxonomy category only at or above its threshold (the
 sidecar's calibration, which `image.label_thresholds` in the config overrides); the
-policy then decides as for every provider. Labels without a category (faces, covered
+engine's policy then decides as for every provider. Labels without a category (faces, covered
 body parts...) are recorded in the evidence and never make an image unsafe.
 """
 
@@ -17,10 +17,12 @@ import numpy as np
 from .. import models
 from ..config import Config
 from ..errors import ProviderError
-from ..policy import Policy
-from ..verdict import Verdict
+from ..settings.checks import ImageModelSettings
+from ..verdict import Finding
+from . import sidecar
 from .classifier import Classifier
 from .nudenet import Detection, Detector
+from .sidecar import ModelSpec
 
 MAX_EVIDENCE = 32
 TOP_LABELS = 5
@@ -29,20 +31,21 @@ TOP_LABELS = 5
 class ModelImageChecker:
     cost = 10  # local model
 
-    def __init__(self, spec: models.ModelSpec, config: Config) -> None:
+    def __init__(self, spec: ModelSpec, settings: ImageModelSettings) -> None:
         self.spec = spec
         self.provider = f"local:{spec.name}"
-        self.batch_size = config.image.batch_size
-        self.label_thresholds = config.image.label_thresholds
+        self.batch_size = settings.batch_size
+        self.label_thresholds = settings.label_thresholds
         self._model: Detector | Classifier | None = None
 
     @classmethod
     def named(cls, name: str, config: Config) -> ModelImageChecker:
-        return cls(models.find_model(name, config), config)
+        settings = ImageModelSettings(config.image.batch_size, config.image.label_thresholds)
+        return cls(sidecar.find_model(name, config), settings)
 
     def _load(self) -> Detector | Classifier:
         if self._model is None:
-            session = models.session(self.spec)
+            session = sidecar.session(self.spec)
             limit = models.batch_limit(session)
             self.batch_size = min(self.batch_size, limit) if limit else self.batch_size
             kind = Detector if self.spec.kind == "detector" else Classifier
@@ -52,9 +55,9 @@ class ModelImageChecker:
     def threshold(self, label: str) -> float:
         return self.label_thresholds.get(label, self.spec.threshold_for(label))
 
-    def check_images(self, images: Sequence[np.ndarray], policy: Policy) -> list[Verdict]:
+    def check_images(self, images: Sequence[np.ndarray]) -> list[Finding]:
         model = self._load()
-        verdicts: list[Verdict] = []
+        findings: list[Finding] = []
         for start in range(0, len(images), self.batch_size):
             chunk = images[start:start + self.batch_size]
             began = time.perf_counter()
@@ -67,9 +70,8 @@ class ModelImageChecker:
                 raise ProviderError(self.provider, f"model {self.spec.path} failed to run: "
                                     f"{models.error_detail(exc)}", code="model_run_failed") from None
             latency = (time.perf_counter() - began) * 1000 / len(chunk)
-            verdicts += [policy.judge(scores, provider=self.provider, evidence=evidence, latency_ms=latency)
-                         for scores, evidence in found]
-        return verdicts
+            findings += [Finding(scores, self.provider, tuple(evidence), latency) for scores, evidence in found]
+        return findings
 
     def _base_scores(self) -> dict[str, float]:
         """Every category the model can report, so a stricter policy can be replayed."""

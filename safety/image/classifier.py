@@ -12,7 +12,7 @@ import numpy as np
 import onnxruntime as ort
 from PIL import Image
 
-from ..models import ModelSpec
+from .sidecar import ModelSpec
 from .tensor import to_input
 
 _RESAMPLE = {"bilinear": Image.Resampling.BILINEAR, "bicubic": Image.Resampling.BICUBIC,

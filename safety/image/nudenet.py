@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 import onnxruntime as ort
 
-from ..models import ModelSpec
+from .sidecar import ModelSpec
 from .tensor import to_input
 
 _COEF_BITS = 11  # OpenCV's INTER_RESIZE_COEF_BITS

@@ -2,7 +2,7 @@
 
 Scores are calibrated so that 0.5 is the model's own decision threshold (the sidecar's
 per-label `thresholds`): a probability p with threshold t scores 0.5 * p / t below it and
-0.5 + 0.5 * (p - t) / (1 - t) above. The policy then decides as for every provider:
+0.5 + 0.5 * (p - t) / (1 - t) above. The engine's policy then decides as for every provider:
 `normal` (0.5) blocks where the model decides, `strict` (0.3) earlier, `lax` (0.8) only
 when the model is sure. Labels without a category (e.g. `neutral`) are evidence only.
 """
@@ -14,11 +14,9 @@ import time
 import numpy as np
 
 from .. import models
-from ..config import Config
 from ..errors import ProviderError
-from ..policy import Policy
-from ..verdict import Verdict
-from .model_spec import TextModelSpec, find_text_model, load
+from ..verdict import Finding
+from .model_spec import TextModelSpec, load
 
 TOP_LABELS = 3
 EVIDENCE_SCORE = 0.1  # labels scoring lower are noise, not evidence
@@ -47,11 +45,7 @@ class TextClassifierChecker:
         self.provider = f"local:{spec.name}"
         load(spec)  # a model that does not fit its sidecar fails when the policy is built
 
-    @classmethod
-    def named(cls, name: str, config: Config) -> TextClassifierChecker:
-        return cls(find_text_model(name, config))
-
-    def check_text(self, text: str, policy: Policy) -> Verdict:
+    def check_text(self, text: str) -> Finding:
         began = time.perf_counter()
         session, encode = load(self.spec)
         try:
@@ -71,5 +65,4 @@ class TextClassifierChecker:
                 evidence.append({"model": self.spec.name, "label": label, "probability": round(p, 4),
                                  "threshold": threshold, "score": score, "category": category})
         evidence.sort(key=lambda e: -e["score"])
-        return policy.judge(scores, provider=self.provider, evidence=evidence[:TOP_LABELS],
-                            latency_ms=(time.perf_counter() - began) * 1000)
+        return Finding(scores, self.provider, tuple(evidence[:TOP_LABELS]), (time.perf_counter() - began) * 1000)

@@ -26,9 +26,9 @@ from itertools import takewhile
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from ..errors import ConfigError
+from ..files import read_data
 from ..schema import Section
 from ..taxonomy import CATEGORIES, is_category
 
@@ -51,14 +51,7 @@ def is_combo_file(name: str) -> bool:
 
 def parse_combos(path: Path) -> list[Combo]:
     source = str(path)
-    try:
-        data = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{source}: combination rules are not UTF-8 (byte {exc.start})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise ConfigError(f"{source}: {where}invalid YAML") from None
+    data = read_data(path, "combination rules file")
     if not isinstance(data, list):
         raise ConfigError(f"{source}: expected a list of rules")
     return [_rule(item, f"[{i}]", source) for i, item in enumerate(data)]

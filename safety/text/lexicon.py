@@ -10,9 +10,7 @@ boundary on its side. Chinese terms match anywhere.
 from __future__ import annotations
 
 import os
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -21,11 +19,11 @@ from pathlib import Path
 import ahocorasick_rs
 import numpy as np
 
-from ..config import Config
+from ..cache import FileStampedCache
 from ..errors import ConfigError
-from ..policy import Policy
+from ..settings.checks import LexiconSettings
 from ..taxonomy import is_category
-from ..verdict import Verdict
+from ..verdict import Finding
 from .combos import Combo, fired, is_combo_file, parse_combos
 from .normalize import normalize
 
@@ -225,14 +223,12 @@ RELOAD_INTERVAL_S = 1.0  # how often lexicon folders and files are looked at aga
 
 
 class _LexiconCache:
-    """Lexicons keyed by their files' (path, mtime, size), so edited or dropped-in
-    files reload; the files are looked at no more than once per RELOAD_INTERVAL_S."""
+    """Lexicons remade when one of their files changes (edited or dropped-in files reload);
+    the files are looked at no more than once per RELOAD_INTERVAL_S."""
 
     def __init__(self, size: int = 8) -> None:
-        self._built: OrderedDict[tuple, Lexicon] = OrderedDict()
+        self._built: FileStampedCache[Lexicon] = FileStampedCache(size)
         self._current: dict[tuple, tuple[float, Lexicon]] = {}
-        self._lock = threading.Lock()
-        self._size = size
 
     def get(self, dirs: tuple[str, ...], files: tuple[str, ...], allow: tuple[str, ...]) -> Lexicon:
         request = (dirs, files, allow)
@@ -241,25 +237,12 @@ class _LexiconCache:
         if current and now - current[0] < RELOAD_INTERVAL_S:
             return current[1]
         paths = lexicon_files(dirs, files)
-        key = (tuple(_stamp(p) for p in paths), allow)
-        with self._lock:
-            matcher = self._built.get(key)
-        if matcher is None:
-            matcher = _build(paths, allow)
-            with self._lock:
-                self._built[key] = matcher
-                while len(self._built) > self._size:
-                    self._built.popitem(last=False)
+        try:
+            matcher = self._built.get((tuple(paths), allow), paths, lambda: _build(paths, allow))
+        except OSError as exc:
+            raise ConfigError(f"{exc.filename}: cannot read lexicon file: {exc.strerror}") from None
         self._current[request] = (now, matcher)
         return matcher
-
-
-def _stamp(path: Path) -> tuple[str, int, int]:
-    try:
-        st = os.stat(path)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read lexicon file: {exc.strerror}") from None
-    return str(path), st.st_mtime_ns, st.st_size
 
 
 def _build(paths: Sequence[Path], allow_terms: Sequence[str]) -> Lexicon:
@@ -293,15 +276,16 @@ class LexiconChecker:
     provider = "local:lexicon"
     cost = 0
 
-    def __init__(self, config: Config) -> None:
-        self.config = config
+    def __init__(self, settings: LexiconSettings) -> None:
+        self.settings = settings
 
-    def lexicon(self, policy: Policy) -> Lexicon:
-        return LEXICONS.get(self.config.lexicon_dirs, policy.lexicons, policy.allow_terms)
+    def lexicon(self) -> Lexicon:
+        s = self.settings
+        return LEXICONS.get(s.dirs, s.files, s.allow_terms)
 
-    def check_text(self, text: str, policy: Policy) -> Verdict:
+    def check_text(self, text: str) -> Finding:
         start = time.perf_counter()
-        lexicon = self.lexicon(policy)
+        lexicon = self.lexicon()
         found = lexicon.matcher.find(text)
         matches = [m for m in found if not m.term.group]
         scores: dict[str, float] = {}
@@ -320,5 +304,4 @@ class LexiconChecker:
                 evidence.append({"combination": combo.name, "category": combo.category,
                                  "weight": combo.weight, "spans": [[s, e] for s, e, _ in window],
                                  "terms": [text[s:e] for s, e, _ in window]})
-        return policy.judge(scores, provider=self.provider, evidence=evidence,
-                            latency_ms=(time.perf_counter() - start) * 1000)
+        return Finding(scores, self.provider, tuple(evidence), (time.perf_counter() - start) * 1000)

@@ -1,10 +1,11 @@
-"""Text classifier models: the sidecar of `<name>.onnx` and how text becomes its input.
+"""The text sidecar: what a text model's `<name>.json` says, and how text becomes its input.
 
-A text model is `<name>.onnx` plus `<name>.json` (kind `text_classifier`) in a models
-folder, and either a Hugging Face `tokenizer.json` (the `tokenizers` library; sidecar key
-`tokenizer`, default `<name>.tokenizer.json`, else `tokenizer.json` beside the model) or
-the hashed n-gram features of the built-in model (sidecar key `features`). The built-in
-`textmodel` ships in `model_data/`; a `textmodel.onnx` in a models folder replaces it.
+A text model is `<name>.onnx` plus `<name>.json` (`modality: text`) in a models folder
+(found by `safety/models.py`), and either a Hugging Face `tokenizer.json` (the `tokenizers`
+library; sidecar key `tokenizer`, default `<name>.tokenizer.json`, else `tokenizer.json`
+beside the model) or the hashed n-gram features of the built-in model (sidecar key
+`features`). The built-in `textmodel` ships in `model_data/`; a `textmodel.onnx` in a
+models folder replaces it.
 """
 
 from __future__ import annotations
@@ -24,10 +25,8 @@ from ..errors import ConfigError
 from ..schema import Section
 from .hashing import HashingSpec, features
 
-KIND = "text_classifier"
-BUILTIN_DIR = Path(__file__).with_name("model_data")
-BUILTIN = ("textmodel",)
 TOKEN_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+ACTIVATIONS = ("softmax", "sigmoid", "none")
 
 
 @dataclass(frozen=True)
@@ -53,12 +52,11 @@ class Encoder(Protocol):
 
 
 def find_text_model(name: str, config: Config) -> TextModelSpec:
-    found = models.locate(name, config)
-    if found is None and name in BUILTIN:
-        found = BUILTIN_DIR / f"{name}.onnx", BUILTIN_DIR / f"{name}.json"
-    if found is None:
-        raise models.not_found(name, config)
-    return models.load_spec(name, *found, parse=parse_text_sidecar)
+    files = models.find_model(name, config)
+    if files.modality != "text":
+        raise ConfigError(f"model {name!r} ({files.sidecar}) is an {files.modality} model; "
+                          f"text_checkers need a sidecar with 'modality: text'")
+    return models.load_sidecar(files, parse_text_sidecar)
 
 
 def _hashing(sec: Section) -> HashingSpec:
@@ -90,24 +88,21 @@ def _tokenizer_file(sec: Section, name: str, sidecar: Path) -> Path:
                                 f"(the tokenizer.json of the Hugging Face model)")
 
 
-def parse_text_sidecar(name: str, onnx: Path, sidecar: Path, data: Any) -> TextModelSpec:
+def parse_text_sidecar(files: models.ModelFiles, data: Any) -> TextModelSpec:
     """Validate a text model sidecar; every error names the file and the field."""
+    name, onnx, sidecar = files.name, files.onnx, files.sidecar
     sec = Section(data, "", str(sidecar))
-    for key in ("description", "source"):
+    for key in models.COMMON_KEYS:
         sec.get(key, str)
     sec.get("training", dict)  # the training script's record, for people
-    kind = sec.get("kind", str)
-    if kind != KIND:
-        raise sec.fail("kind", f"a text model needs kind {KIND!r}, got {kind!r}"
-                       + (" (an image model: name it in image_checkers)" if kind in models.KINDS else ""))
     labels = sec.get_strings("labels")
     if not labels or len(set(labels)) != len(labels):
         raise sec.fail("labels", "missing, empty or repeated: the model's output labels, in output order")
-    categories = models.label_map(sec.section("categories"), labels, models.category)
+    categories = models.label_map(sec.section("categories"), labels, models.label_category)
     thresholds = models.label_map(sec.section("thresholds"), labels,
                                   lambda s, label: s.get_number(label, 0.5, 0.01, 0.99))
     threshold = sec.get_number("threshold", 0.5, 0.01, 0.99)
-    activation = sec.get_choice("activation", models.ACTIVATIONS, "softmax")
+    activation = sec.get_choice("activation", ACTIVATIONS, "softmax")
     max_length = int(sec.get_number("max_length", 256, 1, 8192))
     if "features" in sec.data:
         hashing, tokenizer = _hashing(sec.section("features")), None
@@ -170,7 +165,7 @@ _lock = threading.Lock()
 
 def load(spec: TextModelSpec) -> tuple[ort.InferenceSession, Encoder]:
     """The shared session and the text encoder of a model (one tokenizer per spec)."""
-    sess = models.session(spec, check_io)
+    sess = models.session(spec.path, lambda s: check_io(spec, s), spec)
     with _lock:
         cached = _encoders.get(str(spec.sidecar))
         if cached is None or cached[0] != spec:  # a changed sidecar may name another tokenizer

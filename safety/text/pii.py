@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..policy import PII_RULES, Policy
-from ..verdict import Verdict
+from ..policy import PII_RULES
+from ..settings.checks import PiiSettings
+from ..verdict import Finding
 from .normalize import char_normalize
 
 PROVIDER = "local:pii"
@@ -153,9 +154,12 @@ class PiiChecker:
     provider = PROVIDER
     cost = 0
 
-    def check_text(self, text: str, policy: Policy) -> Verdict:
+    def __init__(self, settings: PiiSettings) -> None:
+        self.settings = settings
+
+    def check_text(self, text: str) -> Finding:
         start = time.perf_counter()
-        matches = find_pii(text, policy.pii)
-        evidence = [{"rule": m.rule, "span": [m.start, m.end], "value": m.masked} for m in matches]
-        return policy.judge({"pii": 1.0 if matches else 0.0}, provider=PROVIDER, evidence=evidence,
-                            latency_ms=(time.perf_counter() - start) * 1000)
+        matches = find_pii(text, self.settings.rules)
+        evidence = tuple({"rule": m.rule, "span": [m.start, m.end], "value": m.masked} for m in matches)
+        return Finding({"pii": 1.0 if matches else 0.0}, PROVIDER, evidence,
+                       (time.perf_counter() - start) * 1000)
