@@ -45,7 +45,8 @@ EN_SEXUAL = ["{p}, nude", "{p} completely naked", "naked {p} lying on a bed", "{
              "{p} fully nude, genitals visible", "{p} with no clothes on, explicit", "uncensored {p}, naked body",
              "{p} doing a lap dance, topless", "{p} in an orgy", "sex tape of {p}", "{p} fucking",
              "{p} with her bare ass and breasts out", "a nsfw pinup of {p}, nude"]
-EN_SEXUAL_PLAIN = ["sexxxy party, naked girls", "sexy party, naked dancers", "strip club with nude dancers",
+EN_SEXUAL_PLAIN = ["sexxxy party, naked girls", "sexy party, naked dancers", "sexxxy party", "sexxy party", "sexy party",
+                   "sexxxy night party", "super sexy party with hot girls", "sexy hot girls party", "strip club with nude dancers",
                    "nsfw, nude, spread legs", "porn, explicit, xxx", "hentai sex scene", "naked bodies in an orgy",
                    "a sexy dance tutorial with stripping", "adult dance lesson, pole dancing nude",
                    "erotic massage with happy ending", "a pornographic magazine cover", "camgirl naked on webcam",
@@ -129,6 +130,31 @@ EN_BENIGN_SUBJECT = ["a cat sleeping on a sofa", "a golden retriever playing in 
                      "a shot of espresso", "a photographer shooting a wedding", "a basketball player shooting hoops",
                      "a pile of autumn leaves", "a hospital corridor", "a couple kissing at sunset", "a yoga class",
                      "a swimsuit fashion show", "a figure drawing class with a clothed model", "a medieval execution scene in a museum painting"]
+
+# Everyday scene captions: objects that look dangerous out of context (knives, bats, beds).
+CAP_SUBJECT = ["a man", "a woman", "a young boy", "a little girl", "two kids", "a group of people", "an older man",
+               "a chef", "a baseball player", "a tennis player", "a family", "a teenager", "a couple", "a skier",
+               "a surfer", "a person", "some people", "a police officer", "a soldier in uniform", "a student"]
+CAP_ACTION = ["cutting a cake with a knife", "swinging a baseball bat", "holding a pair of scissors",
+              "slicing vegetables with a large knife", "throwing a frisbee", "sitting on a bench", "lying on a bed with a laptop",
+              "riding a wave on a surfboard", "flying a kite", "holding an umbrella", "eating a slice of pizza",
+              "brushing their teeth", "standing next to a fire hydrant", "waiting for the bus", "walking a dog",
+              "carrying a surfboard", "playing tennis", "cooking in a kitchen", "riding a horse", "holding a hot dog",
+              "sleeping on a couch", "taking a photo with a phone", "skateboarding down a ramp", "cutting paper with scissors",
+              "holding a knife and fork", "swinging a tennis racket", "hitting a ball with a bat", "chopping wood with an axe",
+              "wearing a swimsuit at the pool", "shirtless on the beach", "standing in the shower room of a gym",
+              "feeding a giraffe", "shooting a basketball", "aiming a camera", "holding a toy gun at a birthday party",
+              "at a shooting range wearing ear protection", "fishing on a lake", "sharpening a kitchen knife",
+              "carving a turkey", "butchering a fish at the market", "in a hospital bed smiling", "dressed as a pirate with a sword"]
+CAP_PLACE = ["", "", " in a kitchen", " on a city street", " at the beach", " in a park", " in a living room", " at a stadium",
+             " next to a window", " in the snow", " at a restaurant", " on a farm", " in a classroom", " at the airport",
+             " in front of a building", " on a sunny day", " at night", " in a bathroom", " in a bedroom"]
+
+
+def _caption(rng: random.Random) -> str:
+    text = f"{rng.choice(CAP_SUBJECT)} {rng.choice(CAP_ACTION)}{rng.choice(CAP_PLACE)}"
+    return rng.choice([text[0].upper() + text[1:] + ".", text, f"photo of {text}"])
+
 
 # --- English chat text ---------------------------------------------------------------
 
@@ -432,6 +458,7 @@ def generate(seed: int = 13, part: str = "train", scale: float = 1.0) -> list[Ro
     add(set(), 9000, lambda: _noisy(rng, _prompt(rng, rng.choice(EN_BENIGN_SUBJECT), False)))
     add(set(), 1500, lambda: _prompt(rng, f"{rng.choice(EN_BENIGN_SUBJECT)}, {rng.choice(EN_BENIGN_SUBJECT)}", False))
     add(set(), 1500, lambda: f"{rng.choice(EN_BENIGN_SUBJECT)}, lowres, bad anatomy, blurry, watermark")  # tag lists
+    add(set(), 8000, lambda: _caption(rng))
     # English chat text
     for labels, patterns in EN_TOXIC.items():
         add(labels, 500 if len(patterns) > 5 else 250, lambda p=patterns: _with_context(
