@@ -241,3 +241,20 @@ def test_shipped_sidecar_matches_the_featuriser_and_size_limit():
     assert sidecar["features"] == {"type": "hashed_ngrams", "buckets": spec.buckets, "char_ngrams": list(spec.char_ngrams),
                                    "word_ngrams": list(spec.word_ngrams), "max_chars": spec.max_chars}
     assert (ROOT / "safety/text/model_data/textmodel.onnx").stat().st_size < 30e6
+
+
+def test_readme_text_sidecars_load(tmp_path):
+    """The sidecar examples of the README's drop-in recipe parse as written."""
+    import re
+
+    blocks = [b for b in re.findall(r"```json\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+              if '"modality": "text"' in b]
+    assert len(blocks) >= 2
+    for i, block in enumerate(blocks):
+        data = json.loads(block)
+        name = f"readme{i}"
+        (tmp_path / f"{name}.json").write_text(block, encoding="utf-8")
+        (tmp_path / f"{name}.onnx").write_bytes(b"not loaded by the parser")
+        write_tokenizer(tmp_path / f"{name}.tokenizer.json")
+        spec = find_text_model(name, Config(models_dirs=(str(tmp_path),)))
+        assert spec.labels == tuple(data["labels"]) and spec.activation == data["activation"]
