@@ -9,7 +9,7 @@ JSON error contract (and reported as a Decision first).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, NoReturn, TypeVar
 
@@ -221,6 +221,7 @@ class NodeRun:
         return self.guard(substitute), "substituted"
 
     def decide(self, action: str, verdicts: Sequence[Verdict], *, outputs: tuple[str, ...] = (),
+               labelled: bool | None = None, labels: tuple[Mapping[str, Any], ...] = (),
                error: ContentSafetyError | None = None) -> None:
         """Hand the run's Decision to the hooks; a hook failure is the JSON error."""
         o = self.origin
@@ -228,7 +229,7 @@ class NodeRun:
             stage=self.stage, action=action, verdicts=tuple(verdicts), policy=self.policy, mode=self.mode,
             node_id=self.node_id, prompt_id=o.prompt_id, client_id=o.client_id, user=o.user,
             remote_addr=o.remote_addr, text=self.text, inputs=self.inputs, outputs=outputs,
-            error=error.payload if error is not None else None)
+            labelled=labelled, labels=labels, error=error.payload if error is not None else None)
         try:
             DECISION_HOOKS.emit(decision)
         except HookError as exc:
@@ -242,14 +243,17 @@ class NodeRun:
 
 
 def check_text_node(run: NodeRun, text: str, enabled: bool, *, on_unsafe: str, replacement: str,
-                    policy_override: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+                    policy_override: Callable[[Any], Any] | None = None,
+                    role: str = "positive") -> dict[str, Any]:
     """A text node's run: the (text, is_safe, verdict_json) result, acting on an unsafe
-    verdict. `block` blocks only the text: is_safe and the verdict still flow for reporting."""
+    verdict. `block` blocks only the text: is_safe and the verdict still flow for reporting.
+    A negative prompt passes on with the policy's forced negative terms appended."""
     if not enabled:
         verdict = run.disabled()
         return {"ui": ui([verdict]), "result": (text, True, verdict.to_json())}
     eng = run.engine(policy_override)
-    verdict = run.guard(lambda: eng.check_text(text, user=run.user))
-    out, action = run.react(verdict, on_unsafe, text, lambda: replacement or eng.policy.replacement_text)
+    verdict = run.guard(lambda: eng.check_text(text, user=run.user, role=role))
+    passed = eng.policy.negative_prompt(text) if role == "negative" else text
+    out, action = run.react(verdict, on_unsafe, passed, lambda: replacement or eng.policy.replacement_text)
     run.decide(action, [verdict])
     return {"ui": ui([verdict]), "result": (out, verdict.is_safe, verdict.to_json())}

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from ..safety import Frame, combine_frames, decode_image, placeholder
+from ..safety import Frame, Verdict, combine_frames, decode_image, placeholder
 from .comfy import ExecutionBlocker, annotated_filepath, as_tensor, input_images
-from .common import CheckNode, common_inputs, remote_inputs, rerun_key, ui
+from .common import CheckNode, common_inputs, remote_inputs, rerun_key, skipped_verdict, ui
 from .image_common import image_run, to_batch
+from .image_labels import declared_label
 
 STAGE = "image_load"
 
@@ -26,9 +28,15 @@ def _masks(frames: list[Frame]) -> np.ndarray:
                      else np.zeros((h, w), np.float32) for f in frames])
 
 
+def _with_label(verdict: Verdict, declared: dict[str, Any]) -> Verdict:
+    """The verdict with what the file declares (GB 45438 label, C2PA) among its evidence."""
+    return replace(verdict, evidence=(*verdict.evidence, {"aigc": declared}))
+
+
 class ContentSafetyLoadImage(CheckNode):
     DESCRIPTION = ("Loads an image from the input folder like Load Image, after validating the file "
-                   "and checking its content; an unsafe upload fails the run (stage image_load).")
+                   "and checking its content; an unsafe upload fails the run (stage image_load). "
+                   "The AI-generated label the file declares (GB 45438-2025, C2PA) is reported in the verdict.")
     FUNCTION = "load"
     RETURN_TYPES = ("IMAGE", "MASK", "BOOLEAN", "STRING")
     RETURN_NAMES = ("image", "mask", "is_safe", "verdict_json")
@@ -71,17 +79,23 @@ class ContentSafetyLoadImage(CheckNode):
              remote_confidence_threshold: float | None = None) -> dict[str, Any]:
         run = image_run(STAGE, unique_id, policy, check_mode, service=remote_content_safe_service,
                         threshold=remote_confidence_threshold, inputs=(image,))
-        settings = run.config().image
+        cfg = run.config()
+        settings = cfg.image
         path = annotated_filepath(image)
         decoded = run.guard(lambda: decode_image(path, settings, name=image))
         size = decoded[0].rgb.shape
         frames = [f for f in decoded if f.rgb.shape == size]  # LoadImage drops other sizes
+        c2pa = cfg.labels.for_policy(policy).c2pa
+        declared = declared_label(path, c2pa.trust_anchors if c2pa else None)
+        shown = {"aigc": [declared]}
         if not enable_safe_check:
-            verdict = run.disabled()
-            return {"ui": ui([verdict]), "result": (*self._loaded(frames), verdict.is_safe, verdict.to_json())}
+            verdict = _with_label(skipped_verdict(), declared)
+            run.decide("disabled", [verdict])
+            return {"ui": {**ui([verdict]), **shown},
+                    "result": (*self._loaded(frames), verdict.is_safe, verdict.to_json())}
         eng = run.engine()
-        verdict = combine_frames(run.guard(lambda: eng.check_frames(
-            ((f.index, f.rgb) for f in decoded), chunk=settings.batch_size, user=run.user)))
+        verdict = _with_label(combine_frames(run.guard(lambda: eng.check_frames(
+            ((f.index, f.rgb) for f in decoded), chunk=settings.batch_size, user=run.user))), declared)
 
         def cover() -> tuple[Any, Any]:
             blank = placeholder(size[1], size[0], settings.placeholder)
@@ -93,7 +107,7 @@ class ContentSafetyLoadImage(CheckNode):
         elif result is None:
             result = self._loaded(frames)
         run.decide(action, [verdict])
-        return {"ui": ui([verdict]), "result": (*result, verdict.is_safe, verdict.to_json())}
+        return {"ui": {**ui([verdict]), **shown}, "result": (*result, verdict.is_safe, verdict.to_json())}
 
     @staticmethod
     def _loaded(frames: list[Frame]) -> tuple[Any, Any]:

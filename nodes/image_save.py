@@ -3,6 +3,7 @@
 Unsafe originals never reach the output folder: `substitute` writes the placeholder (file
 name `..._blocked.png`) or the censored image (`..._censored.png`), `block` writes only
 the safe images and stops downstream nodes, `raise` writes nothing and fails the run.
+Every file written carries the AIGC labels (safety/labels) of the policy's `labels` settings.
 """
 
 from __future__ import annotations
@@ -15,9 +16,20 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
-from PIL.PngImagePlugin import PngInfo
 
-from ..safety import Config, ConfigError, ContentSafetyError, Verdict, check_outside, combine_frames, quarantine, substitute
+from ..safety import (
+    Config,
+    ConfigError,
+    ContentSafetyError,
+    LabelSettings,
+    Verdict,
+    check_outside,
+    combine_frames,
+    labelled,
+    quarantine,
+    save_labelled,
+    substitute,
+)
 from .comfy import (
     ExecutionBlocker,
     directory,
@@ -27,6 +39,7 @@ from .comfy import (
 )
 from .common import CheckNode, NodeRun, common_inputs, remote_inputs, skipped_verdict
 from .image_common import check_batch, image_run, to_batch
+from .image_labels import provenance, upstream_label
 
 STAGE = "image_save"
 MARKERS = {"saved": "", "placeholder": "blocked", "censored": "censored"}
@@ -48,20 +61,20 @@ def expand_date(prefix: str, now: time.struct_time | None = None) -> str:
     return _DATE.sub(lambda m: _DATE_TOKENS.sub(token, m.group(1)), prefix)
 
 
-def _pnginfo(prompt: Any, extra_pnginfo: Any) -> PngInfo | None:
+def _pnginfo(prompt: Any, extra_pnginfo: Any) -> dict[str, str]:
+    """SaveImage's text chunks (prompt, workflow), none with --disable-metadata."""
     if metadata_disabled():
-        return None
-    info = PngInfo()
-    if prompt is not None:
-        info.add_text("prompt", json.dumps(prompt))
+        return {}
+    info = {"prompt": json.dumps(prompt)} if prompt is not None else {}
     for key, value in (extra_pnginfo or {}).items():
-        info.add_text(key, json.dumps(value))
+        info[key] = json.dumps(value)
     return info
 
 
 class ContentSafetySaveImage(CheckNode):
     DESCRIPTION = ("Checks each image, then saves it like Save Image. Unsafe images are never "
-                   "written: they become the placeholder (or are censored), are withheld, or fail the run.")
+                   "written: they become the placeholder (or are censored), are withheld, or fail the run. "
+                   "Every file written carries the AI-generated labels of GB 45438-2025 (visible and in metadata).")
     FUNCTION = "save"
     OUTPUT_NODE = True
     RETURN_TYPES = ("IMAGE", "BOOLEAN", "STRING")
@@ -117,36 +130,48 @@ class ContentSafetySaveImage(CheckNode):
             else:
                 written.append(None)
                 actions.append("withheld")
-        files = self._write(written, actions, expand_date(filename_prefix), prompt, extra_pnginfo)
-        safety = [{**v.to_dict(), "index": i, "action": a, "filename": f["filename"] if f else None}
-                  for i, (v, a, f) in enumerate(zip(verdicts, actions, files))]
+        files, records = run.guard(lambda: self._write(
+            written, actions, expand_date(filename_prefix), prompt, extra_pnginfo,
+            cfg.labels.for_policy(policy), run))
+        safety = [{**v.to_dict(), "index": i, "action": a, "filename": f["filename"] if f else None,
+                   "labels": r}
+                  for i, (v, a, f, r) in enumerate(zip(verdicts, actions, files, records))]
+        kept = tuple(r for r in records if r)
         overall = combine_frames(dict(enumerate(verdicts)))
         out: Any = images
         if unsafe:
             out = ExecutionBlocker(None) if on_unsafe == "block" else to_batch(written)
         run.decide(_action(overall, actions, on_unsafe) if enable_safe_check else "disabled", verdicts,
-                   outputs=tuple(os.path.join(f["subfolder"], f["filename"]) for f in files if f))
+                   outputs=tuple(os.path.join(f["subfolder"], f["filename"]) for f in files if f),
+                   labelled=all(labelled(r) for r in kept) if kept else None, labels=kept)
         return {"ui": {"images": [f for f in files if f], "safety": safety},
                 "result": (out, all(v.is_safe for v in verdicts), overall.to_json())}
 
     def _write(self, written: list[np.ndarray | None], actions: list[str], prefix: str,
-               prompt: Any, extra_pnginfo: Any) -> list[dict[str, str] | None]:
+               prompt: Any, extra_pnginfo: Any, labels: LabelSettings, run: NodeRun,
+               ) -> tuple[list[dict[str, str] | None], list[dict[str, Any] | None]]:
+        """Each image with its AIGC labels (placeholders too: they are this service's output)."""
         first = next((w for w in written if w is not None), None)
         if first is None:
-            return [None] * len(written)
+            return [None] * len(written), [None] * len(written)
         folder, name, counter, subfolder = save_image_path(prefix, first.shape[1], first.shape[0])
         info = _pnginfo(prompt, extra_pnginfo)
+        incoming = upstream_label(prompt, run.node_id)
+        made = provenance(prompt, run.node_id, run.user)
         files: list[dict[str, str] | None] = []
+        records: list[dict[str, Any] | None] = []
         for batch_number, (array, action) in enumerate(zip(written, actions)):
             if array is None:
                 files.append(None)
+                records.append(None)
                 continue
             file = f"{name.replace('%batch_num%', str(batch_number))}_{counter:05}_{MARKERS[action]}.png"
-            Image.fromarray(array).save(os.path.join(folder, file), pnginfo=info,
-                                        compress_level=self.compress_level)
+            records.append(save_labelled(Image.fromarray(array), os.path.join(folder, file), labels,
+                                         fmt="PNG", text=info, incoming=incoming, provenance=made,
+                                         compress_level=self.compress_level))
             files.append({"filename": file, "subfolder": subfolder, "type": "output"})
             counter += 1
-        return files
+        return files, records
 
     def _quarantine(self, run: NodeRun, cfg: Config, arrays: list[np.ndarray], verdicts: list[Verdict],
                     unsafe: list[int]) -> None:

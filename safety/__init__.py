@@ -14,10 +14,19 @@ from .image.frames import combine_frames, sample
 from .image.placeholder import placeholder
 from .image.quarantine import check_outside, quarantine
 from .image.substitute import substitute
+from .labels import (
+    Provenance,
+    incoming_label,
+    inspect_file,
+    label_summary,
+    labelled,
+    save_labelled,
+)
 from .policy import BUILTIN_POLICIES, Policy
 from .settings.aliyun_services import IMAGE_SERVICES, TEXT_SERVICES
 from .settings.checks import CheckOptions, RemoteOptions
 from .settings.image import ImageSettings
+from .settings.labels import LabelConfig, LabelSettings
 from .settings.llm import JUDGE_FORMATS, LLM_MODES, JudgeOptions
 from .taxonomy import CATEGORIES
 from .verdict import Finding, Verdict, combine
@@ -26,7 +35,8 @@ __all__ = [
     "ACTIONS", "BUILTIN_CHECKERS", "BUILTIN_POLICIES", "CATEGORIES", "CHECKERS", "CheckOptions", "CheckerTable",
     "Config", "ConfigError", "ContentSafetyError", "DECISION_HOOKS", "Decision", "DecisionHooks", "Engine",
     "Finding", "Frame", "HookError", "IMAGE_SERVICES", "IMAGE_SUFFIXES", "ImageChecker", "ImageSettings",
-    "InputError", "JUDGE_FORMATS", "JudgeOptions", "LLM_MODES", "Policy", "ProviderError", "RemoteOptions",
+    "InputError", "JUDGE_FORMATS", "JudgeOptions", "LLM_MODES", "LabelConfig", "LabelSettings", "Policy",
+    "Provenance", "incoming_label", "inspect_file", "label_summary", "labelled", "save_labelled", "ProviderError", "RemoteOptions",
     "Row", "STAGES", "Setup", "Step", "TEXT_SERVICES", "TextChecker", "Verdict", "action_for", "cached_config",
     "check_outside", "combine", "combine_frames", "config_path", "decode_image", "load_config", "models",
     "placeholder", "quarantine", "sample", "substitute",

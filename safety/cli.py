@@ -12,6 +12,7 @@ from .config import load_config
 from .decision import DECISION_HOOKS, Decision, HookError, action_for
 from .engine import Engine
 from .errors import ConfigError, ContentSafetyError, InputError, ProviderError
+from .policy import PROMPT_ROLES
 from .verdict import Verdict, combine
 
 EXIT_SAFE, EXIT_UNSAFE, EXIT_ERROR = 0, 1, 2
@@ -64,13 +65,15 @@ def cmd_check_text(args: argparse.Namespace) -> int:
     engine = _engine(args)
     text = _read_text(args)
     try:
-        verdict = engine.check_text(text, user=args.user)
+        verdict = engine.check_text(text, user=args.user, role=args.role)
     except (ProviderError, InputError) as exc:
         _emit(engine, (), text=text, user=args.user or "",
               error=ContentSafetyError.from_exception(exc, stage="cli"))
         raise
     _emit(engine, (verdict,), text=text, user=args.user or "")
     _report(verdict, args.json)
+    if args.role == "negative" and not args.json and engine.policy.forced_negative:
+        print(f"negative prompt: {engine.policy.negative_prompt(text)}")
     return EXIT_UNSAFE if verdict.blocked else EXIT_SAFE
 
 
@@ -123,6 +126,26 @@ def cmd_check_image(args: argparse.Namespace) -> int:
     return EXIT_ERROR if errors else EXIT_UNSAFE if unsafe else EXIT_SAFE
 
 
+def cmd_label(args: argparse.Namespace) -> int:
+    """Write a labelled copy of IN to OUT (format from OUT's suffix); a labelled IN is
+    propagated: its producer fields stay, this service is added as the propagator."""
+    from .labels.cli import label_copy
+
+    config = load_config(args.config)
+    config.policy(args.policy)  # an unknown policy is an error, not the default's labels
+    record = label_copy(args.input, args.output, config.labels.for_policy(args.policy or config.default_policy))
+    print(json.dumps(record, ensure_ascii=False))
+    return EXIT_SAFE
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    """Report each file's declared AIGC label; exit 2 when any file could not be read."""
+    from .labels.cli import inspect_paths
+
+    config = load_config(args.config)
+    return EXIT_ERROR if inspect_paths(args.files, args.json, config.labels.default) else EXIT_SAFE
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--policy", help="policy name (lax, normal, strict or one from the config); "
                                     "default: the config's default_policy")
@@ -140,12 +163,26 @@ def build_parser() -> argparse.ArgumentParser:
     text.add_argument("text", nargs="*", help="the text (joined with spaces)")
     text.add_argument("--file", help="read the text from this file ('-' for stdin)")
     text.add_argument("--user", help="user id, for the policy's trusted_users")
+    text.add_argument("--role", choices=PROMPT_ROLES, default="positive",
+                      help="positive prompt (default) or negative prompt: the avoidance terms "
+                           "of a negative prompt never block it")
     _common(text)
     text.set_defaults(func=cmd_check_text)
     image = sub.add_parser("check-image", help="check image files or folders (recursively)")
     image.add_argument("paths", nargs="+", help="image files or folders")
     _common(image)
     image.set_defaults(func=cmd_check_image)
+    label = sub.add_parser("label", help="write a copy with AIGC labels (GB 45438-2025)")
+    label.add_argument("input", help="the image to label")
+    label.add_argument("output", help="where to write the copy: .png, .jpg/.jpeg or .webp")
+    label.add_argument("--config", help="config file (default: $COMFY_CONTENT_SAFETY_CONFIG)")
+    label.add_argument("--policy", help="whose labels settings apply (default: the config's default_policy)")
+    label.set_defaults(func=cmd_label)
+    inspect = sub.add_parser("inspect", help="report the AIGC labels files declare")
+    inspect.add_argument("files", nargs="+", help="image files")
+    inspect.add_argument("--json", action="store_true", help="one JSON object per file")
+    inspect.add_argument("--config", help="config file, for labels.c2pa.trust_anchors")
+    inspect.set_defaults(func=cmd_inspect)
     return parser
 
 

@@ -15,6 +15,7 @@ from .policy import BUILTIN_POLICIES, Policy, policy_from_mapping
 from .schema import Section
 from .settings.aliyun import AliyunSettings, parse_aliyun
 from .settings.image import ImageSettings, parse_image_section
+from .settings.labels import LabelConfig, parse_labels
 from .settings.llm import LLMSettings, parse_llm_section
 
 CONFIG_ENV = "COMFY_CONTENT_SAFETY_CONFIG"
@@ -32,6 +33,7 @@ class Config:
     aliyun: AliyunSettings = field(default_factory=AliyunSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
     image: ImageSettings = field(default_factory=ImageSettings)
+    labels: LabelConfig = field(default_factory=LabelConfig)
 
     def policy(self, name: str | None = None) -> Policy:
         name = name or self.default_policy
@@ -60,6 +62,7 @@ def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config
     policies: dict[str, Policy] = dict(BUILTIN_POLICIES)
     raw_policies = top.section("policies")
     pending = dict(raw_policies.entries())
+    parents: dict[str, str] = {}
     while pending:  # resolve `extends` in dependency order
         progressed = False
         for name, body in list(pending.items()):
@@ -72,6 +75,7 @@ def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config
             policy = policy_from_mapping(str(name), body, policies[parent], source)
             policy = _resolve_lexicons(policy, base)
             policies[str(name)] = policy
+            parents[str(name)] = parent
             del pending[name]
             progressed = True
         if not progressed:
@@ -90,6 +94,7 @@ def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config
         aliyun=parse_aliyun(top.section("aliyun"), base),
         llm=parse_llm_section(top.section("llm")),
         image=parse_image_section(top.section("image"), base),
+        labels=parse_labels(top, raw_policies.data, parents, base),
     )
     top.done()
     return config

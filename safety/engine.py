@@ -15,8 +15,9 @@ import numpy as np
 from .checkers import CHECKERS, CheckerTable, ImageChecker, Setup, TextChecker
 from .config import Config
 from .errors import ConfigError, InputError, ProviderError
-from .policy import Policy
+from .policy import PROMPT_ROLES, Policy
 from .settings.checks import CheckOptions
+from .text.negative import NegativePromptChecker
 from .text.normalize import shared_normalization
 from .verdict import Finding, Verdict, combine
 
@@ -112,17 +113,23 @@ class Engine:
             return Verdict(provider="policy:trusted_user", evidence=({"trusted_user": user},))
         return None
 
-    def check_text(self, text: object, *, user: str | None = None) -> Verdict:
+    def check_text(self, text: object, *, user: str | None = None, role: str = "positive") -> Verdict:
         """One verdict for `text`. Raises ProviderError when a checker fails and the
         policy fails closed; with `fail_open` the failure is recorded in the evidence.
-        A user in the policy's `trusted_users` passes unchecked (the verdict says so)."""
+        A user in the policy's `trusted_users` passes unchecked (the verdict says so).
+        A `negative` prompt lists what to avoid: only the negative-prompt rules judge it."""
         start = time.perf_counter()
+        if role not in PROMPT_ROLES:
+            raise InputError(f"prompt role must be one of {', '.join(PROMPT_ROLES)}, got {role!r}")
         clean = prepare_text(text, self.policy)
         trusted = self._trusted(user)
         if trusted is not None:
             return trusted.with_latency((time.perf_counter() - start) * 1000)
         with shared_normalization():
-            (verdicts,) = self._cascade("text", self.text_steps, [clean])
+            if role == "negative":
+                verdicts = [self.policy.decide(NegativePromptChecker().check_text(clean))]
+            else:
+                (verdicts,) = self._cascade("text", self.text_steps, [clean])
         return combine(verdicts).with_latency((time.perf_counter() - start) * 1000)
 
     def check_images(self, images: Sequence[np.ndarray], *, user: str | None = None) -> list[Verdict]:

@@ -102,6 +102,7 @@ class Finding:
     at_most: str = "unsafe"
     at_least: str = "safe"
     flags: tuple[str, ...] = ()
+    context: bool = False  # news, legal, medical or historical use: the policy reviews, not blocks
 
 
 def rank(level: str) -> int:

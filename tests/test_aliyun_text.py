@@ -46,9 +46,11 @@ def test_plus_labels_map_onto_the_taxonomy_with_raw_evidence(green, aliyun_env):
 
 
 def test_review_categories_make_a_controversial_verdict(green, aliyun_env):
-    verdict = remote(config_for(green)).check_text("badword-gamble tonight")
-    assert verdict.level == "controversial" and verdict.categories == ("gambling",)
+    verdict = remote(config_for(green)).check_text("badword-insult tonight")
+    assert verdict.level == "controversial" and verdict.categories == ("harassment",)
     assert not verdict.blocked and not verdict.is_safe
+    # issue 13: the normal policy blocks gambling (it used to review it)
+    assert remote(config_for(green)).check_text("badword-gamble tonight").level == "unsafe"
 
 
 def test_safe_text_keeps_the_request_id(green, aliyun_env):

@@ -1,8 +1,10 @@
 """The image checker of one ONNX model (detector or classifier): scores -> Verdicts.
 
 A label counts toward its taxonomy category only at or above its threshold (the
-sidecar's calibration, which `image.label_thresholds` in the config overrides); the
-engine's policy then decides as for every provider. Labels without a category (faces, covered
+sidecar's calibration, which `image.label_thresholds` in the config overrides) and, for a
+detector whose sidecar asks for corroboration, only when another detection backs it or it
+is strong and small enough alone (`sidecar.Corroboration`); the engine's policy then
+decides as for every provider. Labels without a category (faces, covered
 body parts...) are recorded in the evidence and never make an image unsafe.
 """
 
@@ -63,7 +65,8 @@ class ModelImageChecker:
             began = time.perf_counter()
             try:
                 if isinstance(model, Detector):
-                    found = [self._from_detections(d) for d in model.detect(chunk)]
+                    found = [self._from_detections(d, image.shape[0] * image.shape[1])
+                             for d, image in zip(model.detect(chunk), chunk)]
                 else:
                     found = [self._from_probabilities(p) for p in model.classify(chunk)]
             except Exception as exc:  # onnxruntime and numpy raise many types; all mean "cannot run"
@@ -77,18 +80,33 @@ class ModelImageChecker:
         """Every category the model can report, so a stricter policy can be replayed."""
         return dict.fromkeys(self.spec.categories.values(), 0.0)
 
-    def _count(self, scores: dict[str, float], label: str, score: float) -> dict[str, Any]:
+    def _count(self, scores: dict[str, float], label: str, score: float,
+               backed: bool = True) -> dict[str, Any]:
         category = self.spec.categories.get(label)
         threshold = self.threshold(label)
-        if category and score >= threshold:
-            scores[category] = max(scores[category], score)
-        return {"model": self.spec.name, "label": label, "score": round(score, 4),
+        item = {"model": self.spec.name, "label": label, "score": round(score, 4),
                 "category": category, "threshold": threshold}
+        if category and score >= threshold:
+            if backed:
+                scores[category] = max(scores[category], score)
+            else:
+                item["uncorroborated"] = True
+        return item
 
-    def _from_detections(self, detections: list[Detection]) -> tuple[dict[str, float], list[Mapping[str, Any]]]:
+    def _from_detections(self, detections: list[Detection],
+                         area: int | None = None) -> tuple[dict[str, float], list[Mapping[str, Any]]]:
         scores = self._base_scores()
-        evidence = [{**self._count(scores, det.label, det.score), "box": list(det.box)} for det in detections]
+        evidence = [{**self._count(scores, det.label, det.score, self._backed(det, detections, area)),
+                     "box": list(det.box)} for det in detections]
         return scores, _ranked(evidence, MAX_EVIDENCE)
+
+    def _backed(self, det: Detection, detections: list[Detection], area: int | None) -> bool:
+        """`area`: the image's pixels (None: unknown, the box size is not judged)."""
+        rule = self.spec.corroboration
+        if rule is None or any(other is not det for other in detections):
+            return True
+        box_area = det.box[2] * det.box[3]  # x, y, width, height
+        return det.score >= rule.alone and (area is None or box_area <= rule.max_area * area)
 
     def _from_probabilities(self, probs: np.ndarray) -> tuple[dict[str, float], list[Mapping[str, Any]]]:
         scores = self._base_scores()
@@ -100,7 +118,7 @@ def _ranked(evidence: list[dict[str, Any]], limit: int) -> list[Mapping[str, Any
     """Every item that counts toward a category (censoring blurs exactly those boxes, so
     none may be cut), then the others by score up to `limit` items in all."""
     def counts(e: Mapping[str, Any]) -> bool:
-        return bool(e["category"]) and e["score"] >= e["threshold"]
+        return bool(e["category"]) and e["score"] >= e["threshold"] and not e.get("uncorroborated")
 
     evidence.sort(key=lambda e: (not counts(e), -e["score"]))
     flagged = sum(map(counts, evidence))

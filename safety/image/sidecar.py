@@ -49,6 +49,16 @@ class NmsSpec:
 
 
 @dataclass(frozen=True)
+class Corroboration:
+    """A detector's lone finding is weak evidence: a flagged box counts when another
+    detection (any label) backs it, or alone when its score reaches `alone` and it covers
+    at most `max_area` of the image (a box over a whole chart is no body part)."""
+
+    alone: float = 0.0
+    max_area: float = 1.0
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     name: str
     path: Path
@@ -61,6 +71,7 @@ class ModelSpec:
     threshold: float = 0.0  # for labels without their own
     activation: str = "softmax"
     nms: NmsSpec = NmsSpec()
+    corroboration: Corroboration | None = None  # detectors: see Corroboration
 
     def threshold_for(self, label: str) -> float:
         return self.thresholds.get(label, self.threshold)
@@ -147,10 +158,16 @@ def parse_sidecar(files: models.ModelFiles, data: Any) -> ModelSpec:
         iou=nms_sec.get_number("iou", 0.45, 0.0, 1.0),
     )
     nms_sec.done()
+    corroboration = None
+    if "corroboration" in sec.data:
+        cor = sec.section("corroboration")
+        corroboration = Corroboration(alone=cor.get_number("alone", 0.0, 0.0, 1.0),
+                                      max_area=cor.get_number("max_area", 1.0, 0.0, 1.0))
+        cor.done()
     sec.done()
     return ModelSpec(name=name, path=onnx, sidecar=sidecar, kind=kind, labels=labels, input=inp,
                      categories=categories, thresholds=thresholds, threshold=threshold,
-                     activation=activation, nms=nms)
+                     activation=activation, nms=nms, corroboration=corroboration)
 
 
 def _check_io(spec: ModelSpec, sess: ort.InferenceSession) -> None:

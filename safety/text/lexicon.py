@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 from pathlib import Path
 
@@ -29,6 +30,8 @@ from .normalize import normalize
 
 SEED_DIR = Path(__file__).with_name("lexicon_data")
 ALLOW_PREFIX = "allow"
+CONTEXT_PREFIX = "context"  # files of news/legal/medical/historical markers
+CONTEXT_GROUP = "\ncontext"  # the group of a context marker (no combination rule has it)
 _JOIN = "\u00a6"  # broken bar: survives normalisation and is never part of a term
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 MAX_EVIDENCE = 50
@@ -254,6 +257,8 @@ def _build(paths: Sequence[Path], allow_terms: Sequence[str]) -> Lexicon:
             combos += parse_combos(path)
         elif path.stem.lower().startswith(ALLOW_PREFIX):
             allow += parse_allow(path)
+        elif path.stem.lower().startswith(CONTEXT_PREFIX):
+            terms += [Term(t, "other", 0.0, path.name, CONTEXT_GROUP) for t in parse_allow(path)]
         else:
             terms += parse_lexicon(path)
     terms += [Term(t, c.category, c.weight, f"{c.name} (combination)", c.group_id(g))
@@ -272,6 +277,12 @@ class Lexicon:
 LEXICONS = _LexiconCache()
 
 
+@lru_cache(maxsize=None)
+def folder_lexicon(folder: Path) -> Lexicon:
+    """A lexicon of one built-in folder alone (no seed files), built once."""
+    return _build(sorted(p for p in folder.iterdir() if p.suffix == ".txt" or is_combo_file(p.name)), ())
+
+
 class LexiconChecker:
     provider = "local:lexicon"
     cost = 0
@@ -285,23 +296,34 @@ class LexiconChecker:
 
     def check_text(self, text: str) -> Finding:
         start = time.perf_counter()
-        lexicon = self.lexicon()
-        found = lexicon.matcher.find(text)
-        matches = [m for m in found if not m.term.group]
-        scores: dict[str, float] = {}
-        for m in matches:
-            scores[m.term.category] = max(m.term.weight, scores.get(m.term.category, 0.0))
-        evidence = [{"term": m.matched, "lexicon": m.term.text, "category": m.term.category,
-                     "weight": m.term.weight, "span": [m.start, m.end], "source": m.term.source}
-                    for m in matches[:MAX_EVIDENCE]]
-        if len(matches) > MAX_EVIDENCE:
-            evidence.append({"truncated": len(matches) - MAX_EVIDENCE})
-        hits = [(m.start, m.end, m.term.group) for m in found if m.term.group]
-        for combo in lexicon.combos:
-            window = fired(combo, hits)
-            if window:
-                scores[combo.category] = max(combo.weight, scores.get(combo.category, 0.0))
-                evidence.append({"combination": combo.name, "category": combo.category,
-                                 "weight": combo.weight, "spans": [[s, e] for s, e, _ in window],
-                                 "terms": [text[s:e] for s, e, _ in window]})
-        return Finding(scores, self.provider, tuple(evidence), (time.perf_counter() - start) * 1000)
+        return score(self.lexicon(), text, self.provider, start)
+
+
+def score(lexicon: Lexicon, text: str, provider: str, start: float) -> Finding:
+    """Per-category scores (the highest weight that matched) and the evidence; `context`
+    when a news, legal, medical or historical marker is present (the policy then reviews
+    instead of blocking)."""
+    found = lexicon.matcher.find(text)
+    matches = [m for m in found if not m.term.group]
+    context = [m for m in found if m.term.group == CONTEXT_GROUP]
+    scores: dict[str, float] = {}
+    for m in matches:
+        scores[m.term.category] = max(m.term.weight, scores.get(m.term.category, 0.0))
+    evidence = [{"term": m.matched, "lexicon": m.term.text, "category": m.term.category,
+                 "weight": m.term.weight, "span": [m.start, m.end], "source": m.term.source}
+                for m in matches[:MAX_EVIDENCE]]
+    if len(matches) > MAX_EVIDENCE:
+        evidence.append({"truncated": len(matches) - MAX_EVIDENCE})
+    hits = [(m.start, m.end, m.term.group) for m in found if m.term.group and m.term.group != CONTEXT_GROUP]
+    for combo in lexicon.combos:
+        window = fired(combo, hits)
+        if window:
+            scores[combo.category] = max(combo.weight, scores.get(combo.category, 0.0))
+            evidence.append({"combination": combo.name, "category": combo.category,
+                             "weight": combo.weight, "spans": [[s, e] for s, e, _ in window],
+                             "terms": [text[s:e] for s, e, _ in window]})
+    in_context = bool(context and scores)
+    if in_context:
+        evidence.append({"context": [m.matched for m in context[:5]]})
+    return Finding(scores, provider, tuple(evidence), (time.perf_counter() - start) * 1000,
+                   context=in_context)
