@@ -151,6 +151,22 @@ CAP_PLACE = ["", "", " in a kitchen", " on a city street", " at the beach", " in
              " in front of a building", " on a sunny day", " at night", " in a bathroom", " in a bedroom"]
 
 
+# Instructions for harmless things, in the same words as the dangerous ones.
+HOWTO_EN = ["how to make {x}", "how to make {x} at home", "how do I build {x}", "instructions to build {x}",
+            "a tutorial on making {x}", "step by step guide to {x}", "how to cook {x} at home", "where to buy {x}",
+            "how to grow {x}", "a blueprint of {x}", "how to convert {x}", "{x} for sale"]
+HOWTO_EN_X = ["a pancake", "a killer resume", "a paper airplane", "a birdhouse", "sourdough bread", "a website",
+              "a bookshelf", "a kite", "rice", "a cup of tea", "tomatoes", "a treehouse", "a robot arm", "a garden bed",
+              "a photo album", "a podcast", "a budget spreadsheet", "candles", "a bicycle wheel", "dumplings",
+              "a chess set", "a video game", "soap", "a quilt", "a lamp", "a model train layout", "a compost bin"]
+HOWTO_ZH = ["如何制作{x}", "在家如何做{x}", "自制{x}教程", "{x}的做法", "哪里能买到{x}", "出售{x}", "如何种植{x}", "{x}的制作方法", "如何改装{x}"]
+HOWTO_ZH_X = ["蛋糕", "面包", "风筝", "纸飞机", "饺子", "手工皂", "书架", "网站", "月饼", "番茄", "多肉植物", "自行车", "模型飞机",
+              "奶茶", "红烧肉", "灯笼", "相册", "电脑主机"]
+PSA_ZH = ["{x}宣传海报", "{x}主题宣传画", "社区{x}宣传活动", "{x}公益广告", "学校开展{x}教育", "{x}知识讲座"]
+PSA_ZH_X = ["反诈", "防范电信诈骗", "禁毒", "远离毒品", "防溺水", "反家暴", "交通安全", "消防安全", "防校园欺凌", "预防艾滋病",
+            "拒绝赌博", "网络安全", "反邪教", "垃圾分类", "反对种族歧视", "尊重女性", "地域平等"]
+
+
 def _caption(rng: random.Random) -> str:
     text = f"{rng.choice(CAP_SUBJECT)} {rng.choice(CAP_ACTION)}{rng.choice(CAP_PLACE)}"
     return rng.choice([text[0].upper() + text[1:] + ".", text, f"photo of {text}"])
@@ -459,6 +475,9 @@ def generate(seed: int = 13, part: str = "train", scale: float = 1.0) -> list[Ro
     add(set(), 1500, lambda: _prompt(rng, f"{rng.choice(EN_BENIGN_SUBJECT)}, {rng.choice(EN_BENIGN_SUBJECT)}", False))
     add(set(), 1500, lambda: f"{rng.choice(EN_BENIGN_SUBJECT)}, lowres, bad anatomy, blurry, watermark")  # tag lists
     add(set(), 8000, lambda: _caption(rng))
+    add(set(), 2500, lambda: rng.choice(HOWTO_EN).format(x=rng.choice(HOWTO_EN_X)))
+    add(set(), 2000, lambda: rng.choice(HOWTO_ZH).format(x=rng.choice(HOWTO_ZH_X)))
+    add(set(), 2000, lambda: rng.choice(PSA_ZH).format(x=rng.choice(PSA_ZH_X)))
     # English chat text
     for labels, patterns in EN_TOXIC.items():
         add(labels, 500 if len(patterns) > 5 else 250, lambda p=patterns: _with_context(
