@@ -118,6 +118,11 @@ def _prompt_server() -> Any:
     return getattr(getattr(server, "PromptServer", None), "instance", None)
 
 
+def serving() -> bool:
+    """Inside a running ComfyUI server (not a script or test importing the nodes)."""
+    return _prompt_server() is not None
+
+
 def _current_prompt_id() -> str:
     """The executing node's prompt; before nodes run (IS_CHANGED), the prompt being executed."""
     try:

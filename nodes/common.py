@@ -222,14 +222,16 @@ class NodeRun:
 
     def decide(self, action: str, verdicts: Sequence[Verdict], *, outputs: tuple[str, ...] = (),
                labelled: bool | None = None, labels: tuple[Mapping[str, Any], ...] = (),
-               error: ContentSafetyError | None = None) -> None:
-        """Hand the run's Decision to the hooks; a hook failure is the JSON error."""
+               error: ContentSafetyError | None = None, at: float | None = None) -> None:
+        """Hand the run's Decision to the hooks; a hook failure is the JSON error. `at`:
+        the decision's time when the node keeps its own clock (the quota gate)."""
         o = self.origin
         decision = Decision(
             stage=self.stage, action=action, verdicts=tuple(verdicts), policy=self.policy, mode=self.mode,
             node_id=self.node_id, prompt_id=o.prompt_id, client_id=o.client_id, user=o.user,
             remote_addr=o.remote_addr, text=self.text, inputs=self.inputs, outputs=outputs,
-            labelled=labelled, labels=labels, error=error.payload if error is not None else None)
+            labelled=labelled, labels=labels, error=error.payload if error is not None else None,
+            **({"time": at} if at is not None else {}))
         try:
             DECISION_HOOKS.emit(decision)
         except HookError as exc:

@@ -4,6 +4,8 @@ This is the API the nodes (and other callers) use; the submodules are its implem
 """
 
 from . import models
+from .audit.quota import QuotaState, quota_error, quota_state
+from .audit.trail import AuditError, AuditTrail, open_store as open_audit_store
 from .checkers import BUILTIN_CHECKERS, CHECKERS, CheckerTable, ImageChecker, Row, Setup, TextChecker
 from .config import Config, cached_config, config_path, load_config
 from .decision import ACTIONS, DECISION_HOOKS, STAGES, Decision, DecisionHooks, HookError, action_for
@@ -23,6 +25,7 @@ from .labels import (
     save_labelled,
 )
 from .policy import BUILTIN_POLICIES, Policy
+from .settings.audit import AuditSettings, default_audit_settings
 from .settings.aliyun_services import IMAGE_SERVICES, TEXT_SERVICES
 from .settings.checks import CheckOptions, RemoteOptions
 from .settings.image import ImageSettings
@@ -32,7 +35,8 @@ from .taxonomy import CATEGORIES
 from .verdict import Finding, Verdict, combine
 
 __all__ = [
-    "ACTIONS", "BUILTIN_CHECKERS", "BUILTIN_POLICIES", "CATEGORIES", "CHECKERS", "CheckOptions", "CheckerTable",
+    "ACTIONS", "AuditError", "AuditSettings", "AuditTrail", "open_audit_store", "QuotaState", "default_audit_settings",
+    "quota_error", "quota_state", "BUILTIN_CHECKERS", "BUILTIN_POLICIES", "CATEGORIES", "CHECKERS", "CheckOptions", "CheckerTable",
     "Config", "ConfigError", "ContentSafetyError", "DECISION_HOOKS", "Decision", "DecisionHooks", "Engine",
     "Finding", "Frame", "HookError", "IMAGE_SERVICES", "IMAGE_SUFFIXES", "ImageChecker", "ImageSettings",
     "InputError", "JUDGE_FORMATS", "JudgeOptions", "LLM_MODES", "LabelConfig", "LabelSettings", "Policy",

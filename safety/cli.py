@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .audit.cli import add_commands, recording
 from .config import load_config
 from .decision import DECISION_HOOKS, Decision, HookError, action_for
 from .engine import Engine
@@ -64,13 +65,14 @@ def _emit(engine: Engine, verdicts: Sequence[Verdict], *, text: str | None = Non
 def cmd_check_text(args: argparse.Namespace) -> int:
     engine = _engine(args)
     text = _read_text(args)
-    try:
-        verdict = engine.check_text(text, user=args.user, role=args.role)
-    except (ProviderError, InputError) as exc:
-        _emit(engine, (), text=text, user=args.user or "",
-              error=ContentSafetyError.from_exception(exc, stage="cli"))
-        raise
-    _emit(engine, (verdict,), text=text, user=args.user or "")
+    with recording(engine.config):
+        try:
+            verdict = engine.check_text(text, user=args.user, role=args.role)
+        except (ProviderError, InputError) as exc:
+            _emit(engine, (), text=text, user=args.user or "",
+                  error=ContentSafetyError.from_exception(exc, stage="cli"))
+            raise
+        _emit(engine, (verdict,), text=text, user=args.user or "")
     _report(verdict, args.json)
     if args.role == "negative" and not args.json and engine.policy.forced_negative:
         print(f"negative prompt: {engine.policy.negative_prompt(text)}")
@@ -102,7 +104,7 @@ def cmd_check_image(args: argparse.Namespace) -> int:
     if not files:
         raise InputError(f"no image files under {', '.join(args.paths)}")
     errors = unsafe = 0
-    with tqdm(total=len(files), unit="image", file=sys.stderr, disable=None) as bar:
+    with recording(engine.config), tqdm(total=len(files), unit="image", file=sys.stderr, disable=None) as bar:
         for path in files:
             try:
                 verdict = engine.check_file(path)
@@ -183,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--json", action="store_true", help="one JSON object per file")
     inspect.add_argument("--config", help="config file, for labels.c2pa.trust_anchors")
     inspect.set_defaults(func=cmd_inspect)
+    add_commands(sub)
     return parser
 
 

@@ -14,6 +14,7 @@ from .files import read_data
 from .policy import BUILTIN_POLICIES, Policy, policy_from_mapping
 from .schema import Section
 from .settings.aliyun import AliyunSettings, parse_aliyun
+from .settings.audit import AuditSettings, parse_audit_section
 from .settings.image import ImageSettings, parse_image_section
 from .settings.labels import LabelConfig, parse_labels
 from .settings.llm import LLMSettings, parse_llm_section
@@ -33,6 +34,7 @@ class Config:
     aliyun: AliyunSettings = field(default_factory=AliyunSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
     image: ImageSettings = field(default_factory=ImageSettings)
+    audit: AuditSettings | None = None  # None: no `audit` section (ComfyUI then audits to its user dir)
     labels: LabelConfig = field(default_factory=LabelConfig)
 
     def policy(self, name: str | None = None) -> Policy:
@@ -94,6 +96,7 @@ def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config
         aliyun=parse_aliyun(top.section("aliyun"), base),
         llm=parse_llm_section(top.section("llm")),
         image=parse_image_section(top.section("image"), base),
+        audit=parse_audit_section(top.section("audit"), base) if "audit" in top.data else None,
         labels=parse_labels(top, raw_policies.data, parents, base),
     )
     top.done()

@@ -11,6 +11,7 @@ from .verdict import Verdict
 
 CHECK_FAILED = "content_safe_check_failed"
 CHECK_ERROR = "content_safe_check_error"
+QUOTA_EXCEEDED = "quota_exceeded"
 
 
 class ConfigError(ValueError):

@@ -61,6 +61,7 @@ class Policy:
     remote_fallback_local: bool = False  # a failed remote check leaves the decision to local checks
     # Terms appended to every negative prompt a text node passes on ("system negative prompt").
     forced_negative: str = ""
+    quota_per_hour: int | None = None  # prompts per user and hour (ContentSafetyQuotaGate); None: no limit
 
     def threshold_for(self, category: str) -> float:
         return self.thresholds.get(category, self.threshold)
@@ -214,5 +215,9 @@ def policy_from_mapping(name: str, data: Any, base: Policy, source: str) -> Poli
     else:
         changes["forced_negative"] = sec.get("forced_negative", str, base.forced_negative)
     changes["llm_unparsed"] = sec.get_choice("llm_unparsed", LLM_UNPARSED, base.llm_unparsed)
+    if "quota" in sec.data:
+        quota = sec.section("quota")
+        changes["quota_per_hour"] = int(quota.get_number("per_hour", 50, 1, 1_000_000))
+        quota.done()
     sec.done()
     return replace(base, **changes)

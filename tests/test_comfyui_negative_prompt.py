@@ -4,12 +4,13 @@ the same words as a positive prompt still block. Reuses the integration test's s
 
 from __future__ import annotations
 
-from test_comfyui_integration import comfy, messages, preview, queue, text_check  # noqa: F401
+from comfyui_harness import messages, queue
+from test_comfyui_integration import preview, text_check
 
 NEGATIVE = "nsfw, nude, lowres, bad anatomy"
 
 
-def test_negative_prompt_passes_with_forced_terms(comfy) -> None:  # noqa: F811
+def test_negative_prompt_passes_with_forced_terms(comfy) -> None:
     spec = comfy.object_info["ContentSafetyTextCheck"]["input"]["optional"]["prompt_role"]
     assert spec[0] == ["positive", "negative"]
     entry = queue(comfy, {"40": text_check(NEGATIVE, "raise", policy="strict", prompt_role="negative"),
@@ -22,6 +23,6 @@ def test_negative_prompt_passes_with_forced_terms(comfy) -> None:  # noqa: F811
     assert verdict["level"] == "safe" and verdict["provider"] == "local:negative_prompt"
 
 
-def test_the_same_words_as_a_positive_prompt_block(comfy) -> None:  # noqa: F811
+def test_the_same_words_as_a_positive_prompt_block(comfy) -> None:
     entry = queue(comfy, {"50": text_check(NEGATIVE, "raise", policy="strict"), "51": preview("50", 0)})
     assert entry["status"]["status_str"] == "error"

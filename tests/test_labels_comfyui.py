@@ -7,11 +7,10 @@ from __future__ import annotations
 import json
 
 import requests
-import test_comfyui_integration as it
+from comfyui_harness import Comfy, messages, queue
 from content_safety_guard.safety.labels.read import inspect_file
 from label_helpers import TC260, exiftool
 
-comfy = it.comfy  # the same session fixture: ComfyUI started in a temporary base directory
 WIDGETS = {"enable_safe_check": True, "check_mode": "local", "policy": "normal"}
 
 
@@ -20,17 +19,17 @@ def _save(images: list, prefix: str) -> dict:
             "inputs": {"images": images, "filename_prefix": prefix, "on_unsafe": "raise", **WIDGETS}}
 
 
-def test_saved_images_are_labelled_and_the_labels_reported(comfy: it.Comfy) -> None:
+def test_saved_images_are_labelled_and_the_labels_reported(comfy: Comfy) -> None:
     comfy.config_file.parent.mkdir(parents=True, exist_ok=True)
     comfy.config_file.write_text("labels:\n  producer: ITPRODUCER\n  timestamp: true\n", "utf-8")
     try:
         prompt = {"1": {"class_type": "EmptyImage", "inputs": {"width": 320, "height": 240, "batch_size": 1,
                                                               "color": 0xFFFFFF}},
                   "2": _save(["1", 0], "cs_labels/made")}
-        entry = it.queue(comfy, prompt)
+        entry = queue(comfy, prompt)
     finally:
         comfy.config_file.unlink(missing_ok=True)
-    assert entry["status"]["status_str"] == "success", it.messages(entry, "execution_error")
+    assert entry["status"]["status_str"] == "success", messages(entry, "execution_error")
     [verdict] = entry["outputs"]["2"]["safety"]
     record = verdict["labels"]
     path = comfy.base / "output" / "cs_labels" / verdict["filename"]
@@ -45,8 +44,8 @@ def test_saved_images_are_labelled_and_the_labels_reported(comfy: it.Comfy) -> N
     assert left > 160 and top > 120  # bottom-right
 
 
-def test_an_uploaded_labelled_image_is_reported_and_propagated_when_saved_again(comfy: it.Comfy) -> None:
-    made = it.queue(comfy, {"1": {"class_type": "EmptyImage", "inputs": {"width": 200, "height": 160,
+def test_an_uploaded_labelled_image_is_reported_and_propagated_when_saved_again(comfy: Comfy) -> None:
+    made = queue(comfy, {"1": {"class_type": "EmptyImage", "inputs": {"width": 200, "height": 160,
                                                                          "batch_size": 1, "color": 0x224466}},
                             "2": _save(["1", 0], "cs_labels/src")})
     [first] = made["outputs"]["2"]["safety"]
@@ -57,8 +56,8 @@ def test_an_uploaded_labelled_image_is_reported_and_propagated_when_saved_again(
     prompt = {"5": {"class_type": "ContentSafetyLoadImage",
                     "inputs": {"image": r.json()["name"], "on_unsafe": "raise", **WIDGETS}},
               "6": _save(["5", 0], "cs_labels/again")}
-    entry = it.queue(comfy, prompt)
-    assert entry["status"]["status_str"] == "success", it.messages(entry, "execution_error")
+    entry = queue(comfy, prompt)
+    assert entry["status"]["status_str"] == "success", messages(entry, "execution_error")
     [declared] = entry["outputs"]["5"]["aigc"]
     assert declared["aigc_label"] == "1" and declared["valid"]
     assert declared["produce_id"] == first["labels"]["implicit"]["ProduceID"]
