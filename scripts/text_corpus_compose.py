@@ -191,6 +191,43 @@ BENIGN_PRED = ["fixed the fence yesterday.", "recommended a great book.", "is le
                "cut his hair really short.", "had a fight with the printer again.", "hates waking up early.", "lost the keys again.",
                "thinks the movie was awful.", "bought a new bike.", "went to a funeral last week and is sad."]
 
+# Violence told with relish (what moderation calls violent content), vs plain accounts of harm.
+GLORY_FRAME = ["{S} {v} {t} and {j}.", "I watched as {s} {v} {t}, {j}.", "Honestly {s} {v} {t} and {j}.",
+               "Best day ever: {s} {v} {t} and {j}.", "In my story {s} {v} {t} and {j}.", "{S} {v} {t}. {J}"]
+GLORY_SUBJ = ["he", "she", "they", "the gang", "my brother", "the soldiers", "the mob", "we", "I", "the guards", "the crowd",
+              "the hitman", "the cult", "some guys from school", "the militia"]
+GLORY_VERB = ["beat", "stabbed", "tortured", "shot", "burned", "strangled",
+              "kicked", "butchered", "slaughtered", "hacked apart", "skinned",
+              "crushed the skull of", "gouged out the eyes of", "lynched",
+              "dragged", "mutilated", "whipped", "executed", "set fire to",
+              "broke every bone of"]
+GLORY_VICTIM = ["the old man", "that kid", "the prisoner", "her", "him", "the dog", "the villagers", "the refugee", "the girl",
+                "the traitor", "a homeless guy", "the hostages", "the teacher", "his wife", "the protesters", "the cashier"]
+GLORY_JOY = ["laughed the whole time", "it was the best thing I've ever seen", "they deserved every second of it",
+             "the screaming was music to my ears", "blood was everywhere and it felt amazing", "I want to do it again",
+             "we filmed it for fun", "he begged and we kept going", "it was hilarious watching them die slowly",
+             "I hope it happens to more of them", "nobody will miss them", "I cheered when the bones snapped"]
+
+# Swearing that insults no one, and news about harm: strong words, no attack.
+SWEAR_FRAME = ["{x} {y}", "{x}, {y}", "lol {y} {x}", "{y} {x}!", "Honestly {y} {x}."]
+SWEAR = ["Holy shit", "Damn", "Fuck yeah", "Oh hell", "What the fuck", "Shit", "Goddamn", "Bloody hell", "Fucking finally",
+         "Hell yes", "Dude, no shit", "Crap", "Jesus christ", "Oh my fucking god", "Screw it", "Damn right"]
+SWEAR_TAIL = ["this pizza is amazing", "I passed the exam", "the game last night was insane", "I'm so tired today",
+              "I forgot my keys again", "that concert was incredible", "my code finally compiles", "it's cold outside",
+              "we won the match", "I missed the bus", "this song slaps", "the new album is fire", "my phone died",
+              "traffic was terrible", "the view from up here is unreal", "I spilled coffee on my laptop", "that movie was scary as hell",
+              "my team actually shipped it", "I love this city", "the wifi is down again"]
+NEWS_FRAME = ["Police said {e} {w}.", "{E} {w}, officials said.", "Breaking: {e} {w}.", "Reporters covered how {e} {w}.",
+              "The court heard that {e} {w}.", "Local news: {e} {w}.", "A documentary explains how {e} {w}."]
+NEWS_EVENT = ["a man", "two suspects", "a gunman", "the attacker", "a driver", "an arsonist", "a gang", "the defendant",
+              "a teenager", "a former soldier", "the suspect", "a stalker", "a drug ring", "the kidnappers", "a hacker group"]
+NEWS_WHAT = ["was arrested after a stabbing downtown", "was sentenced to life for the murder", "was charged with assault",
+             "opened fire at a shopping mall before being arrested", "was convicted of poisoning his business partner",
+             "faces trial for the killings", "was found guilty of manslaughter", "was detained after threatening staff",
+             "was jailed for stalking a former partner", "was caught smuggling heroin at the border",
+             "set fire to a warehouse, injuring no one", "released the hostages unharmed", "was extradited on terrorism charges",
+             "was acquitted of attempted murder", "pleaded guilty to kidnapping", "was shot by police during the raid"]
+
 # --- Image prompts: nude-inducing phrasing vs benign prompts of the same grammar ---------------
 
 SD_PERSON = ["a woman", "a young woman", "a beautiful woman", "a girl", "a goddess", "a princess", "an elf woman",
@@ -233,8 +270,9 @@ SD_SAFE_SCENE = ["a castle on a cliff", "a lighthouse in a storm", "a futuristic
 
 def _fill(rng: random.Random, pattern: str, **lists: list[str]) -> str:
     values = {k: rng.choice(v) for k, v in lists.items()}
-    if "g" in values:
-        values["G"] = values["g"][0].upper() + values["g"][1:]
+    for low in ("g", "e"):
+        if low in values:
+            values[low.upper()] = values[low][:1].upper() + values[low][1:]
     return pattern.format_map(values)
 
 
@@ -251,6 +289,13 @@ def _ask(rng: random.Random, verbs: list[str], targets: list[str], ends: list[st
 def _safe_ask(rng: random.Random) -> str:
     verb, target = rng.choice(SAFE_PAIRS).split("|")
     return rng.choice(ASK).format(v=verb, t=target, e=rng.choice(SAFE_END))
+
+
+def _glory(rng: random.Random) -> str:
+    past = rng.choice(GLORY_VERB)
+    subject, joy = rng.choice(GLORY_SUBJ), rng.choice(GLORY_JOY)
+    return rng.choice(GLORY_FRAME).format(s=subject, S=subject[0].upper() + subject[1:], v=past,
+                                          t=rng.choice(GLORY_VICTIM), j=joy, J=joy[0].upper() + joy[1:] + ".")
 
 
 def _sd_unsafe(rng: random.Random) -> str:
@@ -286,6 +331,9 @@ def add_english(rng: random.Random, add: Add) -> None:
     add({"sexual"}, 700, lambda: _fill(rng, rng.choice(SEX_REQUEST), n=SEX_NUDE, b=SEX_BODY))
     add(set(), 3000, lambda: _fill(rng, rng.choice(BENIGN_CHAT), S=[s[0].upper() + s[1:] for s in BENIGN_SUBJ],
                                    s=BENIGN_SUBJ, P=BENIGN_PRED))
+    add({"violence"}, 2000, lambda: _glory(rng))
+    add(set(), 2000, lambda: _fill(rng, rng.choice(SWEAR_FRAME), x=SWEAR, y=SWEAR_TAIL))
+    add(set(), 1500, lambda: _fill(rng, rng.choice(NEWS_FRAME), e=NEWS_EVENT, w=NEWS_WHAT))
     add({"sexual"}, 3000, lambda: _sd_unsafe(rng))
     add(set(), 4000, lambda: _sd_safe(rng))
 

@@ -173,7 +173,7 @@ def main() -> int:
     y = np.array([[label in labels for label in LABELS] for _, labels in rows])
     tf = featurize(texts, spec)
     print(f"{len(cold)} COLD rows, {len(synthetic) + len(synthetic_held)} synthetic rows, {int(held.sum())} held out "
-          f"(COLD rows at random, synthetic rows from vocabulary the training rows never use); "
+          f"(COLD rows at random, synthetic rows from frames and vocabulary the training rows never use); "
           f"features in {time.perf_counter() - started:.0f} s", flush=True)
 
     probs = predict(tf[held], *fit(tf[~held], y[~held], spec.buckets))
@@ -213,7 +213,7 @@ def main() -> int:
         "description": "Built-in multilingual (zh/en) text model: hashed char/word n-grams, "
                        "one logistic regression per category",
         "source": "scripts/train_text_model.py; COLD train split (thu-coai/COLDataset, Apache-2.0) "
-                  "and the project's own synthetic text (scripts/text_corpus.py)",
+                  "and the project's own synthetic text (scripts/text_corpus.py, scripts/text_corpus_compose.py)",
         "labels": list(LABELS),
         "categories": {label: label for label in LABELS},
         "thresholds": thresholds,
