@@ -115,6 +115,7 @@ def test_report_is_one_offline_bilingual_html_file(seeded, tmp_path):
     page, _ = report(seeded, tmp_path)
     assert page.count("<svg") >= 4  # per day, by category, by provider, top users
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing fetched
+    assert not re.search(r"https?://", page)  # no URL at all, not even SVG metadata
     assert "<script" not in page and "<link" not in page
     for heading in ("Checks and blocks per day 每日检查与拦截", "Blocks by category 按类别拦截",
                     "Top users 活跃用户", "Bursts 突发请求", "Top blocked terms 高频拦截词",
