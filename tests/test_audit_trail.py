@@ -81,6 +81,33 @@ def test_privacy_hash_keeps_no_words_of_the_prompt(tmp_path):
     assert "porn" not in row["detail"].replace(evidence["term"], "").replace(evidence["lexicon"], "")
 
 
+def test_privacy_hash_leaves_no_words_in_errors_remote_words_pii_or_parse_errors(tmp_path):
+    """The raised run's JSON error repeats the evidence; remote risk words, masked PII
+    values and an LLM reply that could not be parsed quote the text too."""
+    cfg = config(tmp_path, "  privacy: hash")
+    prompt = "hardcore porn call 13812345678"
+    remote = Verdict(level="unsafe", categories=("sexual",), score=1.0, provider="aliyun:TextModerationPlus",
+                     evidence=({"label": "adult_content", "risk_words": ["hardcore", "porn"],
+                                "raw_reason": "hardcore porn"},
+                               {"rule": "phone_cn", "span": [19, 30], "value": "138****5678"},
+                               {"judge_format": "json", "parse_error": "got: 'hardcore porn'"}))
+    error = ContentSafetyError.from_verdict(replace(LEXICON_HIT, evidence=LEXICON_HIT.evidence + remote.evidence),
+                                            stage="text", node_id="3")
+    llm_error = ContentSafetyError(code=CHECK_ERROR, stage="llm", provider="llm:local",
+                                   reason="the json judge's reply is not a verdict: got 'hardcore porn'")
+    with DECISION_HOOKS.registered(trail(cfg)):
+        DECISION_HOOKS.emit(replace(decision(1, text=prompt, verdicts=(LEXICON_HIT, remote)), action="raised",
+                                    error=error.payload))
+        DECISION_HOOKS.emit(replace(decision(2, text=prompt), action="error", error=llm_error.payload))
+    for row in rows(cfg):
+        stored = json.dumps(row, ensure_ascii=False)
+        for word in ("hardcore", "porn", "13812345678", "5678"):
+            assert word not in stored, (word, row["detail"])
+        detail = json.loads(row["detail"])
+        assert detail["error"]["code"] and detail["error"]["stage"] in ("text", "llm")  # still says what failed
+    assert json.loads(rows(cfg)[0]["detail"])["error"]["categories"] == ["sexual"]
+
+
 def test_image_stage_records_the_model_hash(tmp_path):
     from content_safety_guard.safety.models import nudenet_onnx
 
