@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -223,3 +224,12 @@ def test_keygen_prints_a_usable_pair(tmp_path, capsys):
     path.write_text(capsys.readouterr().out, encoding="utf-8")
     keys = load_keys(str(path))
     assert keys.valid({"a": 1}, keys.sign({"a": 1}))
+
+
+def test_report_without_matplotlib_names_the_package(seeded, tmp_path, monkeypatch, capsys):
+    """matplotlib is an optional extra (not in requirements.txt): a clear error, exit 2."""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    out = tmp_path / "none.html"
+    assert main(["report", "--config", str(seeded), "--month", "2026-11", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'matplotlib'" in err and "content-safety-guard[report]" in err and not out.exists()
