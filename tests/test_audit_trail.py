@@ -67,7 +67,7 @@ def test_every_field_of_the_decision_is_recorded(tmp_path):
     store.close()
     seed = str(SEED_FILES[0])
     assert files[seed] == file_sha256(Path(seed))
-    assert len(files) == len(SEED_FILES)
+    assert len(files) == len(SEED_FILES) + 2  # the lexicons, the shipped text model and its sidecar
 
 
 def test_privacy_hash_keeps_no_words_of_the_prompt(tmp_path):
@@ -119,6 +119,34 @@ def test_image_stage_records_the_model_hash(tmp_path):
         files = store.artifacts(conn, rows(cfg)[0]["artifacts"])
     store.close()
     assert files[str(nudenet_onnx())] == file_sha256(nudenet_onnx())
+
+
+def test_text_stage_records_the_text_models_hash_with_its_tokenizer(tmp_path):
+    """The shipped `textmodel` (a builtin checker name, not `model:<name>`) and a Hugging
+    Face classifier's tokenizer are safety model files too."""
+    from content_safety_guard.safety.text.model_spec import find_text_model
+
+    onnx_path = tmp_path / "models" / "hf.onnx"
+    onnx_path.parent.mkdir()
+    onnx_path.write_bytes(b"not really onnx: only hashed here")
+    (tmp_path / "models" / "hf.json").write_text('{"modality": "text", "labels": ["safe", "toxic"], '
+                                                 '"categories": {"toxic": "hate"}}', encoding="utf-8")
+    (tmp_path / "models" / "hf.tokenizer.json").write_text("{}", encoding="utf-8")
+    path = tmp_path / "config.yaml"
+    path.write_text("audit: {}\nmodels_dirs: [models]\npolicies:\n  hf:\n    extends: normal\n"
+                    "    text_checkers: [lexicon, textmodel, 'model:hf']\n", encoding="utf-8")
+    cfg = load_config(path)
+    with DECISION_HOOKS.registered(trail(cfg)):
+        DECISION_HOOKS.emit(replace(decision(1), policy="hf"))
+    store = AuditStore(cfg.audit)
+    with store.reader() as conn:
+        files = store.artifacts(conn, rows(cfg)[0]["artifacts"])
+    store.close()
+    shipped = find_text_model("textmodel", cfg)
+    hf = find_text_model("hf", cfg)
+    for used in (shipped.path, shipped.sidecar, hf.path, hf.sidecar, hf.tokenizer):
+        assert files[str(used)] == file_sha256(Path(used)), used
+    assert str(SEED_FILES[0]) in files
 
 
 def test_file_hash_is_computed_once_per_version(tmp_path, monkeypatch):
