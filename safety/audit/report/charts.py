@@ -64,7 +64,7 @@ def bars(labels: Sequence[str], values: Sequence[int], color: str = BLOCKS,
         ax.barh(y, values, color=color, label="checks 检查" if second is not None else None)
         if second is not None:
             ax.barh(y, second, color=BLOCKS, label="blocks 拦截")
-            ax.legend(frameon=False)
+            ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the bars, never over them
         ax.set_yticks(y, [str(label)[:40] for label in labels])
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         return _svg(fig)
