@@ -105,7 +105,9 @@ def test_privacy_hash_leaves_no_words_in_errors_remote_words_pii_or_parse_errors
             assert word not in stored, (word, row["detail"])
         detail = json.loads(row["detail"])
         assert detail["error"]["code"] and detail["error"]["stage"] in ("text", "llm")  # still says what failed
-    assert json.loads(rows(cfg)[0]["detail"])["error"]["categories"] == ["sexual"]
+    raised, failed = (json.loads(row["detail"])["error"] for row in rows(cfg))
+    assert raised["categories"] == ["sexual"] and raised["reason"] == "content flagged as unsafe: sexual"
+    assert failed["reason"] == "sha256:" + sha256_hex(llm_error.payload["reason"])
 
 
 def test_image_stage_records_the_model_hash(tmp_path):

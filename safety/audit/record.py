@@ -11,8 +11,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..decision import Decision
+from ..errors import CHECK_FAILED, QUOTA_EXCEEDED
 from .chain import canonical, sha256_hex
 
+# errors whose reason the pack words from levels, categories and counts alone; any other
+# (a provider's failure) may quote a model's reply
+PLAIN_REASONS = (CHECK_FAILED, QUOTA_EXCEEDED)
 BLOCKING_ACTIONS = ("raised", "substituted", "blocked", "censored")
 # evidence keys holding words of the checked text (or a model's reply quoting it): matched
 # terms, Green's risk words and raw reason, masked PII values (part of the number), LLM
@@ -44,7 +48,8 @@ def _error(error: Mapping[str, Any] | None, privacy: str) -> dict[str, Any] | No
     if error is None or privacy != "hash":
         return dict(error) if error else None
     evidence = [_evidence(e, privacy) if isinstance(e, Mapping) else hashed(e) for e in error.get("evidence") or ()]
-    return {**error, "reason": hashed(error.get("reason")), "evidence": evidence}
+    reason = error.get("reason")
+    return {**error, "reason": reason if error.get("code") in PLAIN_REASONS else hashed(reason), "evidence": evidence}
 
 
 def _verdicts(decision: Decision, privacy: str) -> list[dict[str, Any]]:
