@@ -9,7 +9,6 @@ in: its `320n.onnx` ships in the `nudenet` wheel and its sidecar in this package
 from __future__ import annotations
 
 import importlib.util
-import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -19,6 +18,7 @@ from typing import Any
 
 import onnxruntime as ort
 
+from .bounded import load_json
 from .config import Config
 from .errors import ConfigError
 from .policy import validate_category
@@ -141,13 +141,10 @@ def load_spec(name: str, onnx: Path, sidecar: Path) -> ModelSpec:
 
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_bytes().decode("utf-8-sig"))
+        raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read model sidecar: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: model sidecar is not UTF-8 (byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{path}: line {exc.lineno}: invalid JSON: {exc.msg}") from None
+    return load_json(raw, str(path), "model sidecar")
 
 
 def _triple(sec: Section, key: str, default: tuple[float, float, float]) -> tuple[float, float, float]:

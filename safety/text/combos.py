@@ -26,8 +26,7 @@ from itertools import takewhile
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ..bounded import load_yaml
 from ..errors import ConfigError
 from ..schema import Section
 from ..taxonomy import CATEGORIES, is_category
@@ -49,16 +48,9 @@ def is_combo_file(name: str) -> bool:
     return name.startswith("combos") and name.endswith((".yaml", ".yml"))
 
 
-def parse_combos(path: Path) -> list[Combo]:
+def parse_combos(path: Path, raw: bytes | None = None) -> list[Combo]:
     source = str(path)
-    try:
-        data = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{source}: combination rules are not UTF-8 (byte {exc.start})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise ConfigError(f"{source}: {where}invalid YAML") from None
+    data = load_yaml(path.read_bytes() if raw is None else raw, source, "combination rules")
     if not isinstance(data, list):
         raise ConfigError(f"{source}: expected a list of rules")
     return [_rule(item, f"[{i}]", source) for i, item in enumerate(data)]
