@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..safety import models
+from ..safety.errors import InputError
 from ..safety.image.decode import IMAGE_SUFFIXES
 
 try:  # ComfyUI >= 2024-08 (graph execution); absent outside ComfyUI
@@ -68,14 +69,49 @@ def directory(kind: str) -> str:
     return folder_paths.get_directory_by_type(kind)
 
 
+FOLDER_KINDS = ("input", "output", "temp")
+MAX_NAME_BYTES = 1024  # a whole name or prefix
+MAX_PART_BYTES = 200  # one folder or file name (file systems allow 255; SaveImage appends to it)
+
+
+def check_name(value: str, what: str) -> None:
+    """A file name or prefix from a widget: no NUL, nothing the file system would refuse
+    with an OSError deep inside a save or a load."""
+    if "\0" in value:
+        raise InputError(f"{what} {value[:80]!r}: contains a NUL character")
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size > MAX_NAME_BYTES:
+        raise InputError(f"{what} {value[:80]!r}...: {size} bytes long, more than {MAX_NAME_BYTES}")
+    longest = max((len(p.encode("utf-8", "surrogatepass")) for p in value.replace("\\", "/").split("/")),
+                  default=0)
+    if longest > MAX_PART_BYTES:
+        raise InputError(f"{what} {value[:80]!r}...: a folder or file name of {longest} bytes, "
+                         f"more than {MAX_PART_BYTES}")
+
+
+def _inside(path: str, folder: str) -> bool:
+    try:
+        return os.path.commonpath([path, folder]) == folder
+    except ValueError:  # another drive on Windows
+        return False
+
+
 def annotated_filepath(name: str) -> str:
-    """`photo.png`, `photo.png [output]`, `sub/photo.png [temp]` -> a path; input by default."""
+    """`photo.png`, `photo.png [output]`, `sub/photo.png [temp]` -> a path; input by default.
+    Names that resolve outside the input, output and temp folders (`../x.png`, absolute
+    paths, links leading out) are refused: ComfyUI's own lookup joins them as they are."""
+    check_name(name, "image")
     if folder_paths is not None:
-        return folder_paths.get_annotated_filepath(name)
-    for kind in ("input", "output", "temp"):
-        if name.endswith(f" [{kind}]"):
-            return os.path.join(directory(kind), name[: -len(kind) - 3])
-    return os.path.join(directory("input"), name)
+        path = folder_paths.get_annotated_filepath(name)
+    else:
+        kind = next((k for k in FOLDER_KINDS if name.endswith(f" [{k}]")), None)
+        path = (os.path.join(directory(kind), name[: -len(kind) - 3]) if kind
+                else os.path.join(directory("input"), name))
+    real = os.path.realpath(path)
+    if not any(_inside(real, os.path.realpath(directory(k))) for k in FOLDER_KINDS):
+        raise InputError(f"image {name!r}: resolves outside ComfyUI's input, output and temp "
+                         f"folders; refused")
+    return path
 
 
 def input_images() -> list[str]:
@@ -90,10 +126,24 @@ def input_images() -> list[str]:
 
 def save_image_path(prefix: str, width: int, height: int) -> tuple[str, str, int, str]:
     """(folder, file name stem, next counter, subfolder) as SaveImage computes them."""
+    check_name(prefix, "filename_prefix")
     output = directory("output")
-    if folder_paths is not None:
-        folder, name, counter, subfolder, _ = folder_paths.get_save_image_path(prefix, output, width, height)
-        return folder, name, counter, subfolder
+    try:
+        if folder_paths is not None:
+            folder, name, counter, subfolder, _ = folder_paths.get_save_image_path(prefix, output, width, height)
+            return folder, name, counter, subfolder
+        return _save_image_path(prefix, output, width, height)
+    except OSError as exc:
+        raise InputError(f"filename_prefix {prefix[:80]!r}: cannot create the folder: "
+                         f"{exc.strerror or exc}") from None
+    except InputError:
+        raise
+    except Exception as exc:  # ComfyUI raises a bare Exception for prefixes leaving the output folder
+        raise InputError(f"filename_prefix {prefix[:80]!r}: {str(exc).strip('* ')}") from None
+
+
+def _save_image_path(prefix: str, output: str, width: int, height: int) -> tuple[str, str, int, str]:
+    """SaveImage's naming outside ComfyUI (tests, scripts)."""
     for key, value in (("%width%", width), ("%height%", height), ("%year%", time.strftime("%Y")),
                        ("%month%", time.strftime("%m")), ("%day%", time.strftime("%d")),
                        ("%hour%", time.strftime("%H")), ("%minute%", time.strftime("%M")),
@@ -102,8 +152,8 @@ def save_image_path(prefix: str, width: int, height: int) -> tuple[str, str, int
     norm = os.path.normpath(prefix)
     subfolder, name = os.path.dirname(norm), os.path.basename(norm)
     folder = os.path.abspath(os.path.join(output, subfolder))
-    if os.path.commonpath([folder, os.path.abspath(output)]) != os.path.abspath(output):
-        raise ValueError(f"filename_prefix {prefix!r} points outside the output folder")
+    if not _inside(folder, os.path.abspath(output)):
+        raise InputError(f"filename_prefix {prefix!r} points outside the output folder")
     os.makedirs(folder, exist_ok=True)
     counters = [int(f[len(name) + 1:].split("_")[0]) for f in os.listdir(folder)
                 if f.startswith(name + "_") and f[len(name) + 1:].split("_")[0].isdigit()]

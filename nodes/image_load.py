@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..safety import ContentSafetyError
+from ..safety.errors import InputError
 from ..safety.image.decode import Frame, decode_image
 from ..safety.image.frames import check_frames, combine_frames
 from ..safety.image.placeholder import placeholder
@@ -70,12 +71,16 @@ class ContentSafetyLoadImage:
         try:
             with open(annotated_filepath(image), "rb") as f:
                 return hashlib.sha256(f.read()).hexdigest() + config_fingerprint()
-        except OSError:
-            return ""  # VALIDATE_INPUTS reports the missing file
+        except (OSError, ValueError):
+            return ""  # VALIDATE_INPUTS reports the missing or refused file
 
     @classmethod
     def VALIDATE_INPUTS(cls, image: str) -> bool | str:
-        if not os.path.isfile(annotated_filepath(image)):
+        try:
+            path = annotated_filepath(image)
+        except InputError as exc:
+            return str(exc)
+        if not os.path.isfile(path):
             return f"Invalid image file: {image}"
         return True
 
@@ -83,7 +88,7 @@ class ContentSafetyLoadImage:
              unique_id: str = "", remote_content_safe_service: str | None = None,
              remote_confidence_threshold: float | None = None) -> dict[str, Any]:
         settings = run_check(config, stage=STAGE, node_id=unique_id).image  # a broken file: JSON error
-        path = annotated_filepath(image)
+        path = run_check(lambda: annotated_filepath(image), stage=STAGE, node_id=unique_id)
         decoded = run_check(lambda: decode_image(path, settings, name=image), stage=STAGE, node_id=unique_id)
         size = decoded[0].rgb.shape
         frames = [f for f in decoded if f.rgb.shape == size]  # LoadImage drops other sizes

@@ -18,6 +18,7 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from ..safety import Config, ConfigError, ContentSafetyError, Verdict
+from ..safety.errors import InputError
 from ..safety.image.frames import combine_frames
 from ..safety.image.quarantine import check_outside, quarantine
 from ..safety.image.substitute import substitute
@@ -127,7 +128,8 @@ class ContentSafetySaveImage:
             else:
                 written.append(None)
                 actions.append("withheld")
-        files = self._write(written, actions, expand_date(filename_prefix), prompt, extra_pnginfo)
+        files = run_check(lambda: self._write(written, actions, expand_date(filename_prefix), prompt,
+                                              extra_pnginfo), stage=STAGE, node_id=unique_id)
         safety = [{**v.to_dict(), "index": i, "action": a, "filename": f["filename"] if f else None}
                   for i, (v, a, f) in enumerate(zip(verdicts, actions, files))]
         overall = combine_frames(dict(enumerate(verdicts)))
@@ -150,8 +152,12 @@ class ContentSafetySaveImage:
                 files.append(None)
                 continue
             file = f"{name.replace('%batch_num%', str(batch_number))}_{counter:05}_{MARKERS[action]}.png"
-            Image.fromarray(array).save(os.path.join(folder, file), pnginfo=info,
-                                        compress_level=self.compress_level)
+            try:
+                Image.fromarray(array).save(os.path.join(folder, file), pnginfo=info,
+                                            compress_level=self.compress_level)
+            except OSError as exc:
+                raise InputError(f"cannot write {os.path.join(subfolder, file)} to the output folder: "
+                                 f"{exc.strerror or exc}") from None
             files.append({"filename": file, "subfolder": subfolder, "type": "output"})
             counter += 1
         return files
