@@ -112,6 +112,10 @@ def run_check(check: Callable[[], T], *, stage: str, node_id: str) -> T:
         return check()
     except (ProviderError, ConfigError, InputError) as exc:
         raise ContentSafetyError.from_exception(exc, stage=stage, node_id=node_id) from None
+    except MemoryError:
+        error = InputError("not enough memory for this check; lower the image limits in the config "
+                           "(image.max_batch_pixels, image.max_total_pixels)")
+        raise ContentSafetyError.from_exception(error, stage=stage, node_id=node_id) from None
 
 
 def skipped_verdict() -> Verdict:

@@ -30,5 +30,9 @@ def check_batch(arrays: Sequence[np.ndarray], enabled: bool, policy: str, check_
 
 
 def to_batch(arrays: Sequence[np.ndarray]) -> Any:
-    """HxWx3 uint8 arrays of one size -> an IMAGE batch [B, H, W, 3] float32 0..1."""
-    return as_tensor(np.stack(arrays).astype(np.float32) / 255.0)
+    """HxWx3 uint8 arrays of one size -> an IMAGE batch [B, H, W, 3] float32 0..1, filled
+    in place: one float32 batch, no uint8 stack or float temporaries beside it."""
+    batch = np.empty((len(arrays), *arrays[0].shape), np.float32)
+    for out, array in zip(batch, arrays):
+        np.divide(array, np.float32(255), out=out)  # as ComfyUI: same bits
+    return as_tensor(batch)

@@ -104,7 +104,8 @@ class ContentSafetyLoadImage:
         if verdict.blocked and on_unsafe == "raise":
             raise ContentSafetyError.from_verdict(verdict, stage=STAGE, node_id=unique_id)
         if not verdict.blocked:
-            result = (to_batch([f.rgb for f in frames]), as_tensor(_masks(frames)))
+            result = run_check(lambda: (to_batch([f.rgb for f in frames]), as_tensor(_masks(frames))),
+                               stage=STAGE, node_id=unique_id)
         elif on_unsafe == "block":
             result = (ExecutionBlocker(None), ExecutionBlocker(None))
         else:

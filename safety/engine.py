@@ -6,6 +6,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from functools import cached_property
 from typing import Any, Protocol, TypeVar
 
@@ -209,9 +210,13 @@ class Engine:
 
         start = time.perf_counter()
         with open_image(path, self.config.image) as image:
-            frames = ((frame.index, frame.rgb) for frame in image.frames())
-            verdicts = check_frames(self, frames, chunk=self.config.image.batch_size)
-        return combine_frames(verdicts).with_latency((time.perf_counter() - start) * 1000)
+            verdicts = check_frames(self, image.plan().pairs(), chunk=self.config.image.batch_size,
+                                    max_pixels=self.config.image.max_batch_pixels)
+            sampled = {"sampled_frames": len(image.indices), "frames": image.n_frames} if image.sampled else None
+        verdict = combine_frames(verdicts)
+        if sampled:
+            verdict = replace(verdict, evidence=(*verdict.evidence, sampled))
+        return verdict.with_latency((time.perf_counter() - start) * 1000)
 
     def _image_cascade(self, checkers: Sequence[ImageChecker],
                        arrays: Sequence[np.ndarray]) -> list[list[Verdict]]:

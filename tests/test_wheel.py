@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -36,7 +37,9 @@ def installed_cli(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel built from the working tree, installed into its own venv (system packages
     visible for the dependencies, so nothing is downloaded)."""
     work = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
+    source = work / "source"  # setuptools writes build/ and *.egg-info next to the sources
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation",
                     "-w", str(work / "dist"), "-q"], check=True, capture_output=True, timeout=600)
     wheels = list((work / "dist").glob("content_safety_guard-*.whl"))
     assert len(wheels) == 1, wheels
