@@ -134,12 +134,12 @@ def _normalize_many(raws: Sequence[str]) -> list[tuple[str, tuple[tuple[int, int
 
 # ---------------------------------------------------------------- lexicon files
 
-def parse_lexicon(path: Path) -> list[Term]:
+def parse_lexicon(path: Path, data: bytes | None = None) -> list[Term]:
     """`term`, `term | category` or `term | category | weight`; `#` starts a comment.
     The category defaults to the file-name prefix before `_` when that is a category."""
     default_category = _category_from_name(path.stem)
     terms = []
-    for lineno, raw in enumerate(path.read_bytes().split(b"\n"), 1):
+    for lineno, raw in enumerate((path.read_bytes() if data is None else data).split(b"\n"), 1):
         try:
             line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
         except UnicodeDecodeError as exc:
@@ -175,9 +175,9 @@ def _category_from_name(stem: str) -> str:
     return "other"
 
 
-def parse_allow(path: Path) -> list[str]:
+def parse_allow(path: Path, data: bytes | None = None) -> list[str]:
     phrases = []
-    for lineno, raw in enumerate(path.read_bytes().split(b"\n"), 1):
+    for lineno, raw in enumerate((path.read_bytes() if data is None else data).split(b"\n"), 1):
         try:
             line = _strip_comment(raw.decode("utf-8-sig" if lineno == 1 else "utf-8"))
         except UnicodeDecodeError as exc:
@@ -222,11 +222,22 @@ def lexicon_files(dirs: Iterable[str], files: Iterable[str]) -> list[Path]:
 # ---------------------------------------------------------------- the checker
 
 RELOAD_INTERVAL_S = 1.0  # how often lexicon folders and files are looked at again
+SETTLE_S = 1.0  # a file (or folder) changed more recently than this may be half-written
+wall_clock = time.time  # compared with file times; tests put their own clock here
+
+
+class _Changed(Exception):
+    """A file changed while it was read: what was read may be half of it."""
 
 
 class _LexiconCache:
     """Lexicons keyed by their files' (path, mtime, size), so edited or dropped-in
-    files reload; the files are looked at no more than once per RELOAD_INTERVAL_S."""
+    files reload; the files are looked at no more than once per RELOAD_INTERVAL_S.
+
+    A new version becomes active only when it was read whole and parses: while a file or
+    folder changed in the last SETTLE_S (an editor or a sync may be half-way through), or
+    changed during the read, the previous lexicon stays in force. A settled file that does
+    not parse is the user's error and raises."""
 
     def __init__(self, size: int = 8) -> None:
         self._built: OrderedDict[tuple, Lexicon] = OrderedDict()
@@ -241,17 +252,28 @@ class _LexiconCache:
         if current and now - current[0] < RELOAD_INTERVAL_S:
             return current[1]
         paths = lexicon_files(dirs, files)
-        key = (tuple(_stamp(p) for p in paths), allow)
+        stamps = tuple(_stamp(p) for p in paths)
+        key = (stamps, allow)
         with self._lock:
-            matcher = self._built.get(key)
-        if matcher is None:
-            matcher = _build(paths, allow)
+            lexicon = self._built.get(key)
+        if lexicon is None:
+            previous = current[1] if current else None
+            settling = _settling(stamps, dirs)
+            try:
+                if previous is not None and settling:
+                    raise _Changed
+                lexicon = _build(paths, allow)
+            except (_Changed, ConfigError):
+                if previous is None or not settling:
+                    raise
+                self._current[request] = (now, previous)  # look again after the interval
+                return previous
             with self._lock:
-                self._built[key] = matcher
+                self._built[key] = lexicon
                 while len(self._built) > self._size:
                     self._built.popitem(last=False)
-        self._current[request] = (now, matcher)
-        return matcher
+        self._current[request] = (now, lexicon)
+        return lexicon
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:
@@ -262,17 +284,43 @@ def _stamp(path: Path) -> tuple[str, int, int]:
     return str(path), st.st_mtime_ns, st.st_size
 
 
+def _settling(stamps: Sequence[tuple[str, int, int]], dirs: Iterable[str]) -> bool:
+    """A file changed within SETTLE_S, or a folder gained or lost one (delete-then-write)."""
+    newest = max((mtime for _, mtime, _ in stamps), default=0)
+    for d in dirs:
+        try:
+            newest = max(newest, os.stat(d).st_mtime_ns)
+        except OSError:
+            continue
+    return wall_clock() - newest / 1e9 < SETTLE_S
+
+
+def _read_whole(path: Path) -> bytes:
+    """The file's bytes, or _Changed when its size or time moved during the read."""
+    try:
+        with open(path, "rb") as f:
+            before = os.fstat(f.fileno())
+            data = f.read()
+            after = os.fstat(f.fileno())
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read lexicon file: {exc.strerror}") from None
+    if (before.st_mtime_ns, before.st_size) != (after.st_mtime_ns, after.st_size) or len(data) != after.st_size:
+        raise _Changed(str(path))
+    return data
+
+
 def _build(paths: Sequence[Path], allow_terms: Sequence[str]) -> Lexicon:
     terms: list[Term] = []
     combos: list[Combo] = []
     allow = list(allow_terms)
     for path in paths:
+        data = _read_whole(path)
         if is_combo_file(path.name):
-            combos += parse_combos(path)
+            combos += parse_combos(path, data)
         elif path.stem.lower().startswith(ALLOW_PREFIX):
-            allow += parse_allow(path)
+            allow += parse_allow(path, data)
         else:
-            terms += parse_lexicon(path)
+            terms += parse_lexicon(path, data)
     terms += [Term(t, c.category, c.weight, f"{c.name} (combination)", c.group_id(g))
               for c in combos for g, group in enumerate(c.groups) for t in group]
     return Lexicon(Matcher(terms, allow), tuple(combos))
