@@ -83,6 +83,8 @@ def fired(combo: Combo, hits: Sequence[tuple[int, int, str]]) -> list[tuple[int,
     match, or [] when there is none."""
     wanted = {combo.group_id(g) for g in range(len(combo.groups))}
     mine = sorted(h for h in hits if h[2] in wanted)
+    if {h[2] for h in mine} != wanted:  # a group never matched: no window can hold all
+        return []
     for i, (start, _, _) in enumerate(mine):
         near = takewhile(lambda h: h[0] - start <= combo.window, mine[i:])  # sorted by start
         window = [h for h in near if h[1] - start <= combo.window]

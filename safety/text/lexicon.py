@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 import threading
 import time
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import NamedTuple
 from pathlib import Path
 
@@ -90,12 +92,27 @@ class Matcher:
                 elif _bounded(view, start, end, entry):
                     hits.append((start, end, entry.term))
         matches = []
+        covers = _Covers(allowed)
         for start, end, term in hits:
-            if any(a <= start and end <= b for a, b in allowed):
+            if covers(start, end):
                 continue
             s, e = norm.span(start, end)
             matches.append(LexiconMatch(term, s, e, text[s:e]))
         return matches
+
+
+class _Covers:
+    """Whether an allow-list match covers a span, in O(log n): a text full of allow-listed
+    phrases must not cost allow matches x term matches comparisons."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans.sort()
+        self.starts = [s for s, _ in spans]
+        self.reach = list(accumulate((e for _, e in spans), max))  # furthest end so far
+
+    def __call__(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start)  # allow spans starting at or before `start`
+        return i > 0 and self.reach[i - 1] >= end
 
 
 def _bounded(view: str, start: int, end: int, entry: _Entry) -> bool:

@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from ..verdict import Verdict
 from .normalize import char_normalize
 
 PROVIDER = "local:pii"
+MAX_EVIDENCE = 50
 
 # Digits are matched on the normalised view, which holds only ASCII digits and a
 # lower-case "x" for the ID check character. Numbers glued to other digits, or to a
@@ -156,6 +158,9 @@ class PiiChecker:
     def check_text(self, text: str, policy: Policy) -> Verdict:
         start = time.perf_counter()
         matches = find_pii(text, policy.pii)
-        evidence = [{"rule": m.rule, "span": [m.start, m.end], "value": m.masked} for m in matches]
+        evidence: list[dict[str, Any]] = [{"rule": m.rule, "span": [m.start, m.end], "value": m.masked}
+                                          for m in matches[:MAX_EVIDENCE]]
+        if len(matches) > MAX_EVIDENCE:  # 100,000 phone numbers must not make a 7 MB verdict
+            evidence.append({"truncated": len(matches) - MAX_EVIDENCE})
         return policy.judge({"pii": 1.0 if matches else 0.0}, provider=PROVIDER, evidence=evidence,
                             latency_ms=(time.perf_counter() - start) * 1000)
