@@ -34,6 +34,7 @@ class ModelImageChecker:
         self.provider = f"local:{spec.name}"
         self.batch_size = config.image.batch_size
         self.label_thresholds = config.image.label_thresholds
+        self.threads, self.spinning = config.image.threads, config.image.spinning
         self._model: Detector | Classifier | None = None
 
     @classmethod
@@ -42,7 +43,7 @@ class ModelImageChecker:
 
     def _load(self) -> Detector | Classifier:
         if self._model is None:
-            session = models.session(self.spec)
+            session = models.session(self.spec, self.threads, self.spinning)
             limit = models.batch_limit(session)
             self.batch_size = min(self.batch_size, limit) if limit else self.batch_size
             kind = Detector if self.spec.kind == "detector" else Classifier

@@ -26,6 +26,9 @@ class ImageSettings:
     max_checked_frames: int = 64
     max_batch_pixels: int = 32_000_000
     batch_size: int = 16  # images per model call
+    # ONNX sessions: threads (0 = one per core) and spinning, chosen by bench/image.py --busy
+    threads: int = 1
+    spinning: bool = False
     label_thresholds: Mapping[str, float] = field(default_factory=dict)  # beat the sidecars'
 
 
@@ -53,6 +56,8 @@ def parse_image_section(sec: Section, base: Path) -> ImageSettings:
         max_checked_frames=int(sec.get_number("max_checked_frames", 64, 1, 1_000_000)),
         max_batch_pixels=int(sec.get_number("max_batch_pixels", 32_000_000, 1, 10_000_000_000)),
         batch_size=int(sec.get_number("batch_size", 16, 1, 256)),
+        threads=int(sec.get_number("threads", 1, 0, 256)),
+        spinning=sec.get("spinning", bool, False),
         label_thresholds=labels,
     )
     sec.done()

@@ -13,6 +13,7 @@ Steps (each undoes one kind of obfuscation):
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import unicodedata
@@ -21,10 +22,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from itertools import compress
 from functools import cached_property, lru_cache
+from pathlib import Path
 
 import numpy as np
-import opencc
-from confusable_homoglyphs import confusables
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Separators an obfuscator puts between the characters of one word.
@@ -42,23 +42,21 @@ _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
 _QUOTES = {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "\u201c": '"', "\u201d": '"'}
 
 
+LOOKALIKES = Path(__file__).with_name("lookalikes.json")
+
+
 def _latin_lookalikes() -> dict[str, str]:
-    """Cyrillic and Greek letters that Unicode lists as confusable with a Latin letter."""
-    table: dict[str, str] = {}
-    for cp in [*range(0x370, 0x400), *range(0x400, 0x530)]:
-        ch = chr(cp)
-        for item in confusables.is_confusable(ch, preferred_aliases=["latin"], greedy=True) or ():
-            latin = [h["c"] for h in item["homoglyphs"]
-                     if len(h["c"]) == 1 and h["c"].isascii() and h["c"].isalpha()]
-            if latin:
-                table[ch] = latin[0].lower()
-    return table
+    """Cyrillic and Greek letters that Unicode lists as confusable with a Latin letter
+    (generated from `confusable_homoglyphs` by scripts/gen_lookalikes.py)."""
+    return json.loads(LOOKALIKES.read_text(encoding="utf-8"))
 
 
 class _CharMap:
     """Memoised per-character normalisation, shared by all threads."""
 
     def __init__(self) -> None:
+        import opencc  # with the first check, not with the pack
+
         self._t2s = opencc.OpenCC("t2s")
         self._lookalike = _latin_lookalikes()
         self._lock = threading.Lock()
