@@ -182,15 +182,30 @@ def progress(total: int, node_id: str = ""):
     return bar.update
 
 
+_BLOCK_VALUES = 1 << 16  # floats converted per step: the temporary stays in the CPU cache
+
+
 def to_uint8(image: Any) -> np.ndarray:
-    """One IMAGE item (HxWxC float 0..1, torch or numpy) -> HxWx3 uint8, as SaveImage does."""
+    """One IMAGE item (HxWxC float 0..1, torch or numpy) -> HxWx3 uint8, bit for bit what
+    SaveImage computes (`clip(255 * x, 0, 255)` then a truncating cast), a few rows at a
+    time into the output: no full-size float temporaries."""
     array = image.detach().cpu().numpy() if hasattr(image, "detach") else np.asarray(image)
-    array = np.clip(255.0 * array, 0, 255).astype(np.uint8)
     if array.ndim != 3:
         raise ValueError(f"expected an image of shape HxWxC, got {array.shape}")
-    if array.shape[2] == 1:
-        return np.repeat(array, 3, axis=2)
-    return np.ascontiguousarray(array[..., :3])
+    height, width, channels = array.shape
+    keep = min(channels, 3)
+    out = np.empty((height, width, keep), np.uint8)
+    rows = max(1, _BLOCK_VALUES // max(1, width * channels))
+    work = np.empty((rows, width, channels), (255.0 * array[:0]).dtype)  # SaveImage's dtype
+    for top in range(0, height, rows):
+        part = array[top:top + rows]  # all channels: contiguous rows convert fastest
+        buf = work[:len(part)]
+        np.multiply(part, 255.0, out=buf)
+        np.clip(buf, 0, 255, out=buf)
+        out[top:top + rows] = buf[..., :keep]  # the same truncating cast as astype(np.uint8)
+    if out.shape[2] == 1:
+        return np.repeat(out, 3, axis=2)
+    return out
 
 
 def as_tensor(array: np.ndarray) -> Any:

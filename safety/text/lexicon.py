@@ -368,6 +368,8 @@ class LexiconChecker:
         start = time.perf_counter()
         lexicon = self.lexicon(policy)
         found = lexicon.matcher.find(text)
+        if not found:  # most prompts: nothing for the policy to weigh
+            return Verdict(provider=self.provider, latency_ms=(time.perf_counter() - start) * 1000)
         matches = [m for m in found if not m.term.group]
         scores: dict[str, float] = {}
         for m in matches:
@@ -378,7 +380,7 @@ class LexiconChecker:
         if len(matches) > MAX_EVIDENCE:
             evidence.append({"truncated": len(matches) - MAX_EVIDENCE})
         hits = [(m.start, m.end, m.term.group) for m in found if m.term.group]
-        for combo in lexicon.combos:
+        for combo in lexicon.combos if hits else ():
             window = fired(combo, hits)
             if window:
                 scores[combo.category] = max(combo.weight, scores.get(combo.category, 0.0))
