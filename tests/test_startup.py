@@ -1,6 +1,6 @@
 """Start-up: importing the pack loads neither onnxruntime nor confusable_homoglyphs (nor
-the urllib/http stack it pulls in); a text check never loads onnxruntime; the shipped
-look-alike table is what the generator makes from confusable_homoglyphs."""
+the urllib/http stack it pulls in) nor OpenCC; a text check loads none of them either;
+the shipped character tables are what the generator makes from those packages."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ sys.path.insert(0, {str(ROOT / "tests")!r})
 import conftest  # loads the pack as ComfyUI does (its __init__, all nodes)
 seen = {{"import": [m for m in {HEAVY!r} if m in sys.modules]}}
 from content_safety_guard.safety import BUILTIN_POLICIES, Config, Engine
-verdict = Engine(BUILTIN_POLICIES["normal"], Config()).check_text("Неllо wоrld: hardcore pоrn")
+engine = Engine(BUILTIN_POLICIES["normal"], Config())
+verdict = engine.check_text("Неllо wоrld: hardcore pоrn")
+assert engine.check_text("一部色情片").level == engine.check_text("一部色情片").level == "unsafe"
 seen["text check"] = [m for m in {HEAVY!r} if m in sys.modules]
 seen["level"] = verdict.level
 print(json.dumps(seen))
@@ -29,13 +31,24 @@ def test_heavy_modules_load_only_when_needed() -> None:
     assert res.returncode == 0, res.stderr
     seen = json.loads(res.stdout)
     assert seen["import"] == []
-    assert seen["text check"] == ["opencc"]  # traditional -> simplified Chinese, at the first check
+    assert seen["text check"] == []
     assert seen["level"] == "unsafe"  # Cyrillic look-alikes still normalise to Latin
 
 
-def test_shipped_lookalike_table_is_current() -> None:
-    res = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_lookalikes.py"), "--check"],
+def test_shipped_character_tables_are_current() -> None:
+    res = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_char_tables.py"), "--check"],
                          capture_output=True, text=True, timeout=120)
-    assert res.returncode == 0, "run scripts/gen_lookalikes.py: safety/text/lookalikes.json is stale"
-    table = json.loads((ROOT / "safety" / "text" / "lookalikes.json").read_text(encoding="utf-8"))
-    assert table["о"] == "o" and table["Α"] == "a" and len(table) > 50
+    assert res.returncode == 0, res.stderr
+    lookalikes = json.loads((ROOT / "safety" / "text" / "lookalikes.json").read_text(encoding="utf-8"))
+    assert lookalikes["о"] == "o" and lookalikes["Α"] == "a" and len(lookalikes) > 50
+    t2s = json.loads((ROOT / "safety" / "text" / "t2s.json").read_text(encoding="utf-8"))
+    assert t2s["體"] == "体" and t2s["網"] == "网" and "色" not in t2s
+
+
+def test_normalisation_matches_opencc_and_the_tables_origin() -> None:
+    """Per character, the shipped table gives what OpenCC gives."""
+    opencc = __import__("pytest").importorskip("opencc")
+    from content_safety_guard.safety.text.normalize import normalize
+
+    text = "這是一個繁體中文的句子：網路色情與賭博。龍鳳體"
+    assert normalize(text).text == opencc.OpenCC("t2s").convert(text).replace("：", ":")
