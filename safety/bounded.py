@@ -16,9 +16,9 @@ import yaml
 
 from .errors import ConfigError
 
-MAX_BYTES = 4 * 1024 * 1024
+MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_NODES = 1_000_000  # scalars and collections, every alias counted as what it expands to
+MAX_NODES = 100_000  # scalars and collections, every alias counted as what it expands to
 
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
@@ -37,11 +37,26 @@ def decode(raw: bytes, source: str, what: str) -> str:
 def load_json(raw: bytes, source: str, what: str = "file") -> Any:
     text = decode(raw, source, what)
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{source}: line {exc.lineno}: invalid JSON: {exc.msg}") from None
     except RecursionError:
-        raise ConfigError(f"{source}: nested too deeply (more than {MAX_DEPTH} levels are refused)") from None
+        data = None
+    if data is None and text.strip() != "null" or _too_deep(data):
+        raise ConfigError(f"{source}: nested more than {MAX_DEPTH} levels deep")
+    return data
+
+
+def _too_deep(data: Any) -> bool:
+    """JSON has no aliases; its nesting is measured without recursion."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (list, dict)):
+            if depth >= MAX_DEPTH:
+                return True
+            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return False
 
 
 def load_yaml(raw: bytes, source: str, what: str = "file") -> Any:
@@ -82,5 +97,5 @@ def _check_events(text: str, source: str) -> None:
             sizes[anchor] = size
         counts[-1] += size
         if counts[-1] > MAX_NODES:
-            raise ConfigError(f"{source}: expands to more than {MAX_NODES} values (through YAML "
-                              f"aliases); refused as a possible alias bomb")
+            raise ConfigError(f"{source}: more than {MAX_NODES} values (a YAML alias counts as what "
+                              f"it repeats); refused as a possible alias bomb")
