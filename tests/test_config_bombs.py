@@ -45,7 +45,7 @@ def test_config_bombs_fail_with_an_error_naming_the_file(tmp_path: Path, name: s
 def test_alias_bomb_under_the_node_limit_is_no_type_error_flood(tmp_path: Path) -> None:
     """Four levels repeat to 6,561 values: allowed, and the type error stays short."""
     path = tmp_path / "small.yaml"
-    path.write_text(ALIAS_BOMB.split("f:")[0] + "default_policy: *e\n")
+    path.write_text(ALIAS_BOMB.split("e:")[0] + "default_policy: *d\n")
     with pytest.raises(ConfigError, match="default_policy: expected a string, got list") as info:
         load_config(path)
     assert len(str(info.value)) < 300
