@@ -13,8 +13,18 @@ skipped with a message):
   it leaves out the items with no positive label and some label missing, whose truth
   is unknown (about half the set); "overall flagged" counts them as negatives.
 - cold_dev.csv (Chinese): `TEXT`, `label` 1 = offensive, scored as overall and as `hate`.
+- bench/data/prompts_dev.jsonl and prompts_check.jsonl (in the repository, `--prompts`;
+  check was written after the lexicon and is never tuned on): the project's own labelled
+  image and video prompts, Chinese and English, written for the project: unsafe prompts per
+  category, the specification's examples, benign prompts and captions, benign look-alikes
+  ("kill a Python process") and negative prompts (checked with role=negative). Besides the
+  usual counts it reports, per kind, the share blocked and flagged: the recall on unsafe
+  prompts and the over-blocking on benign ones.
 
-    python bench/eval_text.py [--policy normal] [--data DIR] [--config FILE] [--json]
+Every set also reports the p50 and p95 time of one check through the policy's local cascade.
+`--policy` takes a comma list (`lax,normal,strict`) to compare policies in one run.
+
+    python bench/eval_text.py [--policy normal] [--data DIR] [--prompts FILE] [--config FILE] [--json]
 """
 
 from __future__ import annotations
@@ -35,8 +45,12 @@ sys.path.insert(0, str(ROOT))
 from safety import ConfigError, Engine, Verdict, load_config  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "eval"
+# The project's own prompt sets: dev (tuned on while writing the lexicon) and check
+# (written afterwards and never tuned on: its figures are the honest ones).
+DEFAULT_PROMPTS = (ROOT / "bench" / "data" / "prompts_dev.jsonl", ROOT / "bench" / "data" / "prompts_check.jsonl")
 OPENAI_FILE = "openai_moderation_dev.jsonl"
 COLD_FILE = "cold_dev.csv"
+PROMPT_KINDS = ("prompt", "spec", "lookalike", "negative")
 # OpenAI moderation label -> taxonomy categories it is evidence for.
 OPENAI_LABELS: Mapping[str, tuple[str, ...]] = {
     "S": ("sexual",), "H": ("hate",), "V": ("violence",), "HR": ("harassment",),
@@ -50,6 +64,8 @@ class Item:
     positive: bool
     categories: Mapping[str, bool]  # only the categories whose truth is known
     known: bool = True  # False: negative only because some labels are missing
+    kind: str = ""  # prompts set: prompt | spec | lookalike | negative
+    role: str = "positive"  # negative prompts are checked as such
 
 
 @dataclass
@@ -92,12 +108,42 @@ class SetResult:
     flagged_known: Counts = field(default_factory=Counts)
     categories: dict[str, Counts] = field(default_factory=dict)
     false_positives: list[tuple[str, Verdict]] = field(default_factory=list)
+    kinds: dict[str, Share] = field(default_factory=dict)  # "kind/label" -> blocked, flagged
+    latencies_ms: list[float] = field(default_factory=list)
+
+    def latency(self) -> dict[str, float]:
+        ms = sorted(self.latencies_ms)
+        pick = (lambda q: round(ms[min(len(ms) - 1, int(q * len(ms)))], 3)) if ms else (lambda q: 0.0)
+        return {"p50_ms": pick(0.5), "p95_ms": pick(0.95)}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"items": self.items, "positives": self.positives, "seconds": round(self.seconds, 2),
-                "overall": {"flagged": self.flagged.metrics(), "unsafe": self.unsafe.metrics(),
-                            "flagged_known": self.flagged_known.metrics()},
-                "categories": {c: n.metrics() for c, n in self.categories.items()}}
+        out = {"items": self.items, "positives": self.positives, "seconds": round(self.seconds, 2),
+               "overall": {"flagged": self.flagged.metrics(), "unsafe": self.unsafe.metrics(),
+                           "flagged_known": self.flagged_known.metrics()},
+               "categories": {c: n.metrics() for c, n in self.categories.items()},
+               "latency": self.latency()}
+        if self.kinds:
+            out["kinds"] = {k: share.to_dict() for k, share in self.kinds.items()}
+        return out
+
+
+@dataclass
+class Share:
+    """How many items of one kind were blocked (unsafe) and flagged (not safe)."""
+
+    items: int = 0
+    blocked: int = 0
+    flagged: int = 0
+
+    def add(self, verdict: Verdict) -> None:
+        self.items += 1
+        self.blocked += verdict.level == "unsafe"
+        self.flagged += verdict.level != "safe"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"items": self.items, "blocked": self.blocked, "flagged": self.flagged,
+                "blocked_rate": self.blocked / self.items if self.items else None,
+                "flagged_rate": self.flagged / self.items if self.items else None}
 
 
 def load_openai(path: Path) -> list[Item]:
@@ -140,6 +186,30 @@ def load_cold(path: Path) -> list[Item]:
     return items
 
 
+def load_prompts(path: Path) -> list[Item]:
+    """One JSON object a line: text, label (unsafe | safe), kind, optional category."""
+    items = []
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                text, label, kind = row["text"], row["label"], row["kind"]
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{lineno}: expected a JSON object with text, label and "
+                                 f"kind ({exc})") from None
+            if label not in ("unsafe", "safe") or kind not in PROMPT_KINDS:
+                raise ValueError(f"{path}:{lineno}: label must be unsafe or safe and kind one of "
+                                 f"{', '.join(PROMPT_KINDS)}, got {label!r}, {kind!r}")
+            positive = label == "unsafe"
+            category = row.get("category")
+            cats = {category: True} if positive and category and category != "spec" else {}
+            items.append(Item(text, positive, cats, kind=kind,
+                              role="negative" if kind == "negative" else "positive"))
+    return items
+
+
 LOADERS = ((OPENAI_FILE, load_openai), (COLD_FILE, load_cold))
 
 
@@ -147,7 +217,12 @@ def evaluate(name: str, items: Sequence[Item], engine: Engine, keep_fp: int = 0)
     result = SetResult(name, items=len(items), positives=sum(i.positive for i in items))
     start = time.perf_counter()
     for item in items:
-        verdict = engine.check_text(item.text)
+        began = time.perf_counter()
+        verdict = engine.check_text(item.text, role=item.role)
+        result.latencies_ms.append((time.perf_counter() - began) * 1000)
+        if item.kind:
+            key = f"{item.kind}/{'unsafe' if item.positive else 'safe'}"
+            result.kinds.setdefault(key, Share()).add(verdict)
         result.flagged.add(item.positive, verdict.level != "safe")
         result.unsafe.add(item.positive, verdict.level == "unsafe")
         if item.known:
@@ -165,8 +240,10 @@ def _fmt(value: float | None) -> str:
 
 
 def table(result: SetResult, policy: str) -> str:
+    lat = result.latency()
     lines = [f"{result.name}: {result.items} items, {result.positives} positive, "
-             f"policy={policy}, {result.seconds:.1f} s",
+             f"policy={policy}, {result.seconds:.1f} s, p50 {lat['p50_ms']:.3f} ms, "
+             f"p95 {lat['p95_ms']:.3f} ms",
              f"  {'scope':<18}{'tp':>6}{'fp':>6}{'fn':>6}  {'prec':>5}  {'recall':>6}  {'f1':>5}"]
     rows = [("overall flagged", result.flagged), ("overall unsafe", result.unsafe)]
     if result.flagged_known != result.flagged:
@@ -176,6 +253,11 @@ def table(result: SetResult, policy: str) -> str:
         m = counts.metrics()
         lines.append(f"  {label:<18}{m['tp']:>6}{m['fp']:>6}{m['fn']:>6}  {_fmt(m['precision'])}"
                      f"  {_fmt(m['recall']):>6}  {_fmt(m['f1'])}")
+    if result.kinds:
+        lines.append(f"  {'kind':<18}{'items':>6}{'blocked':>9}{'flagged':>9}")
+        for key, share in sorted(result.kinds.items()):
+            d = share.to_dict()
+            lines.append(f"  {key:<18}{d['items']:>6}{d['blocked_rate']:>9.1%}{d['flagged_rate']:>9.1%}")
     for text, verdict in result.false_positives:
         terms = [e.get("lexicon") or e.get("rule") for e in verdict.evidence]
         lines.append(f"  FP [{verdict.labels}] {terms}: {text[:120]!r}")
@@ -183,43 +265,53 @@ def table(result: SetResult, policy: str) -> str:
 
 
 def run(data_dir: Path, policy: str, config_file: str | None, keep_fp: int = 0,
-        log: Callable[[str], None] = print) -> list[SetResult]:
+        log: Callable[[str], None] = print, prompts: Sequence[Path] = DEFAULT_PROMPTS) -> list[SetResult]:
     config = load_config(config_file)
     engine = Engine(config.policy(policy), config)
+    sets = [(data_dir / name, name, loader) for name, loader in LOADERS]
+    sets += [(path, path.name, load_prompts) for path in prompts]
     results = []
-    for filename, loader in LOADERS:
-        path = data_dir / filename
+    for path, name, loader in sets:
         if not path.is_file():
-            log(f"skipping {filename}: not found in {data_dir}")
+            log(f"skipping {name}: not found in {path.parent}")
             continue
-        results.append(evaluate(filename, loader(path), engine, keep_fp))
+        results.append(evaluate(name, loader(path), engine, keep_fp))
     return results
 
 
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--policy", default="normal", help="policy name (default: normal)")
+    parser.add_argument("--policy", default="normal",
+                        help="policy name, or a comma list such as lax,normal,strict (default: normal)")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
                         help=f"folder with {OPENAI_FILE} and/or {COLD_FILE} (default: {DEFAULT_DATA})")
+    parser.add_argument("--prompts", nargs="*", default=[str(p) for p in DEFAULT_PROMPTS],
+                        help="the project's labelled prompt sets ('' leaves them out; default: "
+                             "bench/data/prompts_dev.jsonl and prompts_check.jsonl)")
     parser.add_argument("--config", help="config file with user policies (default: built-in policies)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     parser.add_argument("--false-positives", type=int, default=0, metavar="N",
                         help="list up to N false positives per set with the terms that fired")
     args = parser.parse_args(list(argv) if argv is not None else None)
+    policies = [p.strip() for p in args.policy.split(",") if p.strip()]
+    prompts = [Path(p) for p in args.prompts if p]
+    runs = {}
     try:
-        results = run(args.data, args.policy, args.config, args.false_positives,
-                      log=lambda msg: print(msg, file=sys.stderr))
+        for policy in policies:
+            runs[policy] = run(args.data, policy, args.config, args.false_positives,
+                               log=lambda msg: print(msg, file=sys.stderr), prompts=prompts)
     except (ConfigError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if not results:
+    if not any(runs.values()):
         print(f"error: no eval set found in {args.data}", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps({"policy": args.policy, "sets": {r.name: r.to_dict() for r in results}},
-                         indent=2))
+        as_dict = {p: {r.name: r.to_dict() for r in results} for p, results in runs.items()}
+        print(json.dumps({"policy": policies[0], "sets": as_dict[policies[0]]} if len(policies) == 1
+                         else {"policies": as_dict}, indent=2))
     else:
-        print("\n\n".join(table(r, args.policy) for r in results))
+        print("\n\n".join(table(r, p) for p, results in runs.items() for r in results))
     return 0
 
 

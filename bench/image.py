@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 import conftest  # noqa: F401  (loads the pack as content_safety_guard)
 from content_safety_guard.safety import Config, Engine
-from content_safety_guard.safety.image.settings import ImageSettings
+from content_safety_guard.safety.settings.image import ImageSettings
 from content_safety_guard.safety.policy import BUILTIN_POLICIES
 from nudenet import NudeDetector
 
@@ -149,7 +149,7 @@ def main() -> int:
     policy = BUILTIN_POLICIES["normal"]
     engine = Engine(policy, config)
     checker = engine.image_checkers[0]
-    checker.check_images([photo_like(64, 64, 0)], policy)  # loads the shared session
+    checker.check_images([photo_like(64, 64, 0)])  # loads the shared session
     model = checker._load()
     session, input_name = model.session, model.input_name
     reference = NudeDetector()

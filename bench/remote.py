@@ -29,7 +29,6 @@ from alibabacloud_tea_openapi import utils_models as openapi_models  # noqa: E40
 from darabonba.runtime import RuntimeOptions  # noqa: E402
 
 from content_safety_guard.safety import Engine  # noqa: E402
-from content_safety_guard.safety.remote.checkers import text_checker  # noqa: E402
 from emulator.helpers import AK_ID, AK_SECRET, config_for, start_green, stop_green  # noqa: E402
 
 TEXT = "a watercolor fox in a snowy forest, badword-porn, soft morning light"
@@ -61,10 +60,10 @@ def main() -> int:
             body = sdk.text_moderation_plus_with_options(request, RuntimeOptions()).body
             assert body.code == 200
 
-        checker = text_checker(cfg, {})
+        checker = Engine(policy, cfg, mode="remote").text_checkers[0]
 
         def provider() -> None:
-            assert checker.check_text(TEXT, policy).blocked
+            assert policy.decide(checker.check_text(TEXT)).blocked
 
         def engine() -> None:
             assert Engine(policy, cfg, mode="remote").check_text(TEXT).blocked

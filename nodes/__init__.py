@@ -4,6 +4,7 @@ from .image_check import ContentSafetyImageCheck
 from .image_load import ContentSafetyLoadImage
 from .image_save import ContentSafetySaveImage
 from .llm_judge import ContentSafetyLLMJudge
+from .quota_gate import ContentSafetyQuotaGate
 from .text_check import ContentSafetyTextCheck
 
 NODE_CLASS_MAPPINGS = {
@@ -12,6 +13,7 @@ NODE_CLASS_MAPPINGS = {
     "ContentSafetyImageCheck": ContentSafetyImageCheck,
     "ContentSafetySaveImage": ContentSafetySaveImage,
     "ContentSafetyLoadImage": ContentSafetyLoadImage,
+    "ContentSafetyQuotaGate": ContentSafetyQuotaGate,
 }
 
 NODE_DISPLAY_NAME_MAPPINGS = {
@@ -20,4 +22,5 @@ NODE_DISPLAY_NAME_MAPPINGS = {
     "ContentSafetyImageCheck": "Content Safety Image Check",
     "ContentSafetySaveImage": "Content Safety Save Image",
     "ContentSafetyLoadImage": "Content Safety Load Image",
+    "ContentSafetyQuotaGate": "Content Safety Quota Gate",
 }

@@ -1,17 +1,27 @@
 """The only module that imports ComfyUI. Everything degrades to plain Python without it,
-so the nodes can be imported and tested outside ComfyUI."""
+so the nodes can be imported outside ComfyUI (the tests put a stub `folder_paths` on
+sys.path for the folder functions).
+
+Who queued a prompt: ComfyUI hands a node its prompt id (`get_executing_context()`), but not
+the HTTP request that queued it. A middleware notes the user (`comfy-user` header in
+--multi-user mode) and remote address of each POST /prompt; the on-prompt handler, which
+runs inside that request, gives the prompt its id if the client sent none and files the
+origin under it. Nodes read it back with `run_origin()`.
+"""
 
 from __future__ import annotations
 
+import contextvars
 import os
-import time
+import sys
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..safety import models
-from ..safety.errors import InputError
-from ..safety.image.decode import IMAGE_SUFFIXES
+from ..safety import IMAGE_SUFFIXES, InputError, models
 
 try:  # ComfyUI >= 2024-08 (graph execution); absent outside ComfyUI
     from comfy_execution.graph import ExecutionBlocker
@@ -27,15 +37,113 @@ try:
 except ImportError:
     folder_paths = None  # type: ignore[assignment]
 
-IN_COMFYUI = folder_paths is not None
+
+def _needs_comfyui(what: str) -> RuntimeError:
+    return RuntimeError(f"{what} needs ComfyUI's folder_paths (run the node inside ComfyUI)")
 
 
 def user_directory() -> str | None:
     """ComfyUI's user directory, where the pack's config.yaml is looked up."""
-    if folder_paths is None:
-        return None
     getter: Any = getattr(folder_paths, "get_user_directory", None)
     return getter() if getter else None
+
+
+# who queued the prompt --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Origin:
+    """What ComfyUI knows of the run: empty strings where it does not say."""
+
+    prompt_id: str = ""
+    client_id: str = ""
+    user: str = ""
+    remote_addr: str = ""
+
+
+ORIGINS_KEPT = 1024  # queued prompts remembered (the oldest are forgotten first)
+_origins: OrderedDict[str, Origin] = OrderedDict()
+_request: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("content_safety_request",
+                                                                                   default=None)
+PROMPT_PATHS = ("/prompt", "/api/prompt")
+
+
+def _request_user(request: Any) -> str:
+    """The `comfy-user` header, which ComfyUI honours only with --multi-user."""
+    try:
+        from comfy.cli_args import args
+    except ImportError:
+        return ""
+    return str(request.headers.get("comfy-user", "")) if getattr(args, "multi_user", False) else ""
+
+
+def note_prompt(json_data: dict[str, Any], user: str, remote_addr: str) -> dict[str, Any]:
+    """File the origin of a queued prompt under its id (made here when the client sent none,
+    so the id ComfyUI uses is the one filed)."""
+    prompt_id = str(json_data.get("prompt_id") or uuid.uuid4())
+    json_data["prompt_id"] = prompt_id
+    _origins[prompt_id] = Origin(prompt_id, str(json_data.get("client_id") or ""), user, remote_addr)
+    _origins.move_to_end(prompt_id)
+    while len(_origins) > ORIGINS_KEPT:
+        _origins.popitem(last=False)
+    return json_data
+
+
+def _on_prompt(json_data: dict[str, Any]) -> dict[str, Any]:
+    request = _request.get()
+    return note_prompt(json_data, *request) if request is not None else json_data
+
+
+def _register_origin_tracking() -> None:
+    instance = _prompt_server()
+    if instance is None:
+        return
+    from aiohttp import web
+
+    @web.middleware
+    async def remember_request(request: Any, handler: Any) -> Any:
+        if request.method != "POST" or request.path not in PROMPT_PATHS:
+            return await handler(request)
+        token = _request.set((_request_user(request), request.remote or ""))
+        try:
+            return await handler(request)
+        finally:
+            _request.reset(token)
+
+    instance.app.middlewares.append(remember_request)
+    instance.add_on_prompt_handler(_on_prompt)
+
+
+def _prompt_server() -> Any:
+    server = sys.modules.get("server")
+    return getattr(getattr(server, "PromptServer", None), "instance", None)
+
+
+def serving() -> bool:
+    """Inside a running ComfyUI server (not a script or test importing the nodes)."""
+    return _prompt_server() is not None
+
+
+def _current_prompt_id() -> str:
+    """The executing node's prompt; before nodes run (IS_CHANGED), the prompt being executed."""
+    try:
+        from comfy_execution.utils import get_executing_context
+    except ImportError:
+        return ""
+    context = get_executing_context()
+    if context is not None:
+        return str(context.prompt_id)
+    return str(getattr(_prompt_server(), "last_prompt_id", None) or "")
+
+
+def run_origin() -> Origin:
+    """Prompt id, client id, user and remote address of the running prompt, where known."""
+    prompt_id = _current_prompt_id()
+    if not prompt_id:
+        return Origin()
+    origin = _origins.get(prompt_id)
+    if origin is not None:
+        return origin
+    return Origin(prompt_id, str(getattr(_prompt_server(), "client_id", None) or ""))
 
 
 # images: folders, saving, progress and tensors -------------------------------------------
@@ -52,6 +160,7 @@ def _register_model_folder() -> None:
 
 
 _register_model_folder()
+_register_origin_tracking()
 
 
 def lexicon_dirs() -> tuple[str, ...]:
@@ -62,10 +171,9 @@ def lexicon_dirs() -> tuple[str, ...]:
 
 
 def directory(kind: str) -> str:
-    """ComfyUI's "input", "output" or "temp" folder; outside ComfyUI (tests, scripts)
-    a folder of that name in the current directory."""
+    """ComfyUI's "input", "output" or "temp" folder."""
     if folder_paths is None:
-        return os.path.join(os.getcwd(), kind)
+        raise _needs_comfyui(f"the {kind} folder")
     return folder_paths.get_directory_by_type(kind)
 
 
@@ -82,8 +190,7 @@ def check_name(value: str, what: str) -> None:
     size = len(value.encode("utf-8", "surrogatepass"))
     if size > MAX_NAME_BYTES:
         raise InputError(f"{what} {value[:80]!r}...: {size} bytes long, more than {MAX_NAME_BYTES}")
-    longest = max((len(p.encode("utf-8", "surrogatepass")) for p in value.replace("\\", "/").split("/")),
-                  default=0)
+    longest = max(len(p.encode("utf-8", "surrogatepass")) for p in value.replace("\\", "/").split("/"))
     if longest > MAX_PART_BYTES:
         raise InputError(f"{what} {value[:80]!r}...: a folder or file name of {longest} bytes, "
                          f"more than {MAX_PART_BYTES}")
@@ -100,13 +207,10 @@ def annotated_filepath(name: str) -> str:
     """`photo.png`, `photo.png [output]`, `sub/photo.png [temp]` -> a path; input by default.
     Names that resolve outside the input, output and temp folders (`../x.png`, absolute
     paths, links leading out) are refused: ComfyUI's own lookup joins them as they are."""
+    if folder_paths is None:
+        raise _needs_comfyui(f"image {name!r}")
     check_name(name, "image")
-    if folder_paths is not None:
-        path = folder_paths.get_annotated_filepath(name)
-    else:
-        kind = next((k for k in FOLDER_KINDS if name.endswith(f" [{k}]")), None)
-        path = (os.path.join(directory(kind), name[: -len(kind) - 3]) if kind
-                else os.path.join(directory("input"), name))
+    path = folder_paths.get_annotated_filepath(name)
     real = os.path.realpath(path)
     if not any(_inside(real, os.path.realpath(directory(k))) for k in FOLDER_KINDS):
         raise InputError(f"image {name!r}: resolves outside ComfyUI's input, output and temp "
@@ -116,6 +220,8 @@ def annotated_filepath(name: str) -> str:
 
 def input_images() -> list[str]:
     """Files the upload widget offers: images in the input folder (by name, as LoadImage)."""
+    if folder_paths is None:
+        return []
     folder = directory("input")
     try:
         files = [f for f in os.listdir(folder) if os.path.isfile(os.path.join(folder, f))]
@@ -126,38 +232,18 @@ def input_images() -> list[str]:
 
 def save_image_path(prefix: str, width: int, height: int) -> tuple[str, str, int, str]:
     """(folder, file name stem, next counter, subfolder) as SaveImage computes them."""
+    if folder_paths is None:
+        raise _needs_comfyui("saving images")
     check_name(prefix, "filename_prefix")
-    output = directory("output")
     try:
-        if folder_paths is not None:
-            folder, name, counter, subfolder, _ = folder_paths.get_save_image_path(prefix, output, width, height)
-            return folder, name, counter, subfolder
-        return _save_image_path(prefix, output, width, height)
+        folder, name, counter, subfolder, _ = folder_paths.get_save_image_path(prefix, directory("output"),
+                                                                               width, height)
     except OSError as exc:
         raise InputError(f"filename_prefix {prefix[:80]!r}: cannot create the folder: "
                          f"{exc.strerror or exc}") from None
-    except InputError:
-        raise
     except Exception as exc:  # ComfyUI raises a bare Exception for prefixes leaving the output folder
         raise InputError(f"filename_prefix {prefix[:80]!r}: {str(exc).strip('* ')}") from None
-
-
-def _save_image_path(prefix: str, output: str, width: int, height: int) -> tuple[str, str, int, str]:
-    """SaveImage's naming outside ComfyUI (tests, scripts)."""
-    for key, value in (("%width%", width), ("%height%", height), ("%year%", time.strftime("%Y")),
-                       ("%month%", time.strftime("%m")), ("%day%", time.strftime("%d")),
-                       ("%hour%", time.strftime("%H")), ("%minute%", time.strftime("%M")),
-                       ("%second%", time.strftime("%S"))):
-        prefix = prefix.replace(key, str(value))
-    norm = os.path.normpath(prefix)
-    subfolder, name = os.path.dirname(norm), os.path.basename(norm)
-    folder = os.path.abspath(os.path.join(output, subfolder))
-    if not _inside(folder, os.path.abspath(output)):
-        raise InputError(f"filename_prefix {prefix!r} points outside the output folder")
-    os.makedirs(folder, exist_ok=True)
-    counters = [int(f[len(name) + 1:].split("_")[0]) for f in os.listdir(folder)
-                if f.startswith(name + "_") and f[len(name) + 1:].split("_")[0].isdigit()]
-    return folder, name, max(counters, default=0) + 1, subfolder
+    return folder, name, counter, subfolder
 
 
 def metadata_disabled() -> bool:
@@ -203,15 +289,15 @@ def to_uint8(image: Any) -> np.ndarray:
         np.multiply(part, 255.0, out=buf)
         np.clip(buf, 0, 255, out=buf)
         out[top:top + rows] = buf[..., :keep]  # the same truncating cast as astype(np.uint8)
-    if out.shape[2] == 1:
+    if keep == 1:
         return np.repeat(out, 3, axis=2)
     return out
 
 
 def as_tensor(array: np.ndarray) -> Any:
-    """float32 numpy -> what ComfyUI passes between nodes (torch, which it brings)."""
-    if not IN_COMFYUI:
+    """float32 numpy -> what ComfyUI passes between nodes: a torch tensor inside ComfyUI
+    (which has imported torch), the numpy array outside it."""
+    torch = sys.modules.get("torch")
+    if torch is None:
         return array
-    import torch
-
     return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32))

@@ -10,31 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..safety import ContentSafetyError, Verdict
-from ..safety.image.frames import check_frames, combine_frames, sample
-from ..safety.image.placeholder import placeholder
-from ..safety.image.settings import ImageSettings
-from ..safety.image.substitute import substitute
-from .comfy import ExecutionBlocker, progress, to_uint8
-from .common import (
-    CATEGORY,
-    common_inputs,
-    config,
-    config_fingerprint,
-    remote_inputs,
-    run_check,
-    skipped_verdict,
-    ui,
-)
-from .image_common import image_engine, to_batch
+from ..safety import ImageSettings, Verdict, combine_frames, placeholder, sample, substitute
+from .comfy import progress, to_uint8
+from .common import CheckNode, common_inputs, remote_inputs, ui
+from .image_common import image_run, to_batch
 
 STAGE = "image"
 
 
-class ContentSafetyImageCheck:
+class ContentSafetyImageCheck(CheckNode):
     DESCRIPTION = ("Checks an IMAGE batch (images or video frames, every Nth with a stride) and "
                    "passes it through when safe; one unsafe frame makes the whole batch unsafe.")
-    CATEGORY = CATEGORY
     FUNCTION = "check"
     RETURN_TYPES = ("IMAGE", "BOOLEAN", "STRING")
     RETURN_NAMES = ("images", "is_safe", "verdict_json")
@@ -59,38 +45,28 @@ class ContentSafetyImageCheck:
             "hidden": {"unique_id": "UNIQUE_ID"},
         }
 
-    @classmethod
-    def IS_CHANGED(cls, **_inputs: Any) -> str:
-        """Re-run after a config edit even when the inputs are unchanged."""
-        return config_fingerprint()
-
     def check(self, images: Any, enable_safe_check: bool, check_mode: str, policy: str,
               on_unsafe: str, stride: int = 1, unique_id: str = "",
               remote_content_safe_service: str | None = None,
               remote_confidence_threshold: float | None = None) -> dict[str, Any]:
+        run = image_run(STAGE, unique_id, policy, check_mode, service=remote_content_safe_service,
+                        threshold=remote_confidence_threshold)
         if not enable_safe_check:
-            verdict = skipped_verdict()
+            verdict = run.disabled()
             return {"ui": ui([verdict]), "result": (images, True, verdict.to_json())}
-        settings = run_check(config, stage=STAGE, node_id=unique_id).image  # a broken file: JSON error
+        settings = run.config().image
         censor_all = on_unsafe == "substitute" and settings.substitute != "placeholder" and stride == 1
         indices = sample(len(images), stride)
-        eng = image_engine(policy, check_mode, stage=STAGE, node_id=unique_id,
-                           service=remote_content_safe_service, threshold=remote_confidence_threshold)
+        eng = run.engine()
         frames = ((i, to_uint8(images[i])) for i in indices)
-        verdicts = run_check(lambda: check_frames(eng, frames, chunk=settings.batch_size,
-                                                  early_exit=not censor_all,
-                                                  progress=progress(len(indices), unique_id)),
-                             stage=STAGE, node_id=unique_id)
+        verdicts = run.guard(lambda: eng.check_frames(frames, chunk=settings.batch_size, early_exit=not censor_all,
+                                                      progress=progress(len(indices), unique_id), user=run.user))
         verdict = combine_frames(verdicts)
-        out: Any = images
-        if verdict.blocked:
-            if on_unsafe == "raise":
-                raise ContentSafetyError.from_verdict(verdict, stage=STAGE, node_id=unique_id)
-            if on_unsafe == "block":
-                out = ExecutionBlocker(None)
-            else:
-                out = run_check(lambda: self._substitute(images, verdicts, censor_all, settings),
-                                stage=STAGE, node_id=unique_id)
+        out, action = run.react(verdict, on_unsafe, images,
+                                lambda: self._substitute(images, verdicts, censor_all, settings))
+        if action == "substituted" and censor_all:
+            action = "censored"
+        run.decide(action, [verdict])
         return {"ui": ui([verdict]), "result": (out, verdict.is_safe, verdict.to_json())}
 
     @staticmethod

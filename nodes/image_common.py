@@ -1,4 +1,4 @@
-"""What the three image nodes share: finding the engine, checking a batch, IMAGE batches."""
+"""What the three image nodes share: their run, checking a batch, IMAGE batches."""
 
 from __future__ import annotations
 
@@ -7,26 +7,21 @@ from typing import Any
 
 import numpy as np
 
-from ..safety import Engine, Verdict
+from ..safety import Verdict
 from .comfy import as_tensor
-from .common import engine, remote_options, run_check, skipped_verdict
+from .common import NodeRun, remote_options
 
 
-def image_engine(policy: str, check_mode: str, *, stage: str, node_id: str,
-                 service: str | None = None, threshold: float | None = None) -> Engine:
-    options = remote_options(service, threshold)
-    return run_check(lambda: engine(policy, check_mode, options), stage=stage, node_id=node_id)
+def image_run(stage: str, node_id: str, policy: str, check_mode: str, *, service: str | None = None,
+              threshold: float | None = None, inputs: tuple[str, ...] = ()) -> NodeRun:
+    return NodeRun(stage, node_id, policy=policy, mode=check_mode, inputs=inputs,
+                   options=lambda cfg: remote_options("image", service, threshold))
 
 
-def check_batch(arrays: Sequence[np.ndarray], enabled: bool, policy: str, check_mode: str, *,
-                stage: str, node_id: str, service: str | None = None,
-                threshold: float | None = None) -> list[Verdict]:
+def check_batch(run: NodeRun, arrays: Sequence[np.ndarray]) -> list[Verdict]:
     """One verdict per image; a check that cannot complete raises the JSON error."""
-    if not enabled:
-        return [skipped_verdict() for _ in arrays]
-    eng = image_engine(policy, check_mode, stage=stage, node_id=node_id, service=service,
-                       threshold=threshold)
-    return run_check(lambda: eng.check_images(list(arrays)), stage=stage, node_id=node_id)
+    eng = run.engine()
+    return run.guard(lambda: eng.check_images(list(arrays), user=run.user))
 
 
 def to_batch(arrays: Sequence[np.ndarray]) -> Any:

@@ -5,27 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from ..safety import ContentSafetyError
-from ..safety.errors import InputError
-from ..safety.image.decode import Frame, decode_image
-from ..safety.image.frames import check_frames, combine_frames
-from ..safety.image.placeholder import placeholder
+from ..safety import Frame, InputError, Verdict, combine_frames, decode_image, placeholder
 from .comfy import ExecutionBlocker, annotated_filepath, as_tensor, input_images
-from .common import (
-    CATEGORY,
-    common_inputs,
-    config,
-    config_fingerprint,
-    remote_inputs,
-    run_check,
-    skipped_verdict,
-    ui,
-)
-from .image_common import image_engine, to_batch
+from .common import CheckNode, common_inputs, remote_inputs, rerun_key, skipped_verdict, ui
+from .image_common import image_run, to_batch
+from .image_labels import declared_label
 
 STAGE = "image_load"
 
@@ -39,10 +28,15 @@ def _masks(frames: list[Frame]) -> np.ndarray:
                      else np.zeros((h, w), np.float32) for f in frames])
 
 
-class ContentSafetyLoadImage:
+def _with_label(verdict: Verdict, declared: dict[str, Any]) -> Verdict:
+    """The verdict with what the file declares (GB 45438 label, C2PA) among its evidence."""
+    return replace(verdict, evidence=(*verdict.evidence, {"aigc": declared}))
+
+
+class ContentSafetyLoadImage(CheckNode):
     DESCRIPTION = ("Loads an image from the input folder like Load Image, after validating the file "
-                   "and checking its content; an unsafe upload fails the run (stage image_load).")
-    CATEGORY = CATEGORY
+                   "and checking its content; an unsafe upload fails the run (stage image_load). "
+                   "The AI-generated label the file declares (GB 45438-2025, C2PA) is reported in the verdict.")
     FUNCTION = "load"
     RETURN_TYPES = ("IMAGE", "MASK", "BOOLEAN", "STRING")
     RETURN_NAMES = ("image", "mask", "is_safe", "verdict_json")
@@ -70,7 +64,7 @@ class ContentSafetyLoadImage:
         """A new file content or a config edit re-runs the node."""
         try:
             with open(annotated_filepath(image), "rb") as f:
-                return hashlib.sha256(f.read()).hexdigest() + config_fingerprint()
+                return hashlib.sha256(f.read()).hexdigest() + rerun_key()
         except (OSError, ValueError):
             return ""  # VALIDATE_INPUTS reports the missing or refused file
 
@@ -87,29 +81,38 @@ class ContentSafetyLoadImage:
     def load(self, image: str, enable_safe_check: bool, check_mode: str, policy: str, on_unsafe: str,
              unique_id: str = "", remote_content_safe_service: str | None = None,
              remote_confidence_threshold: float | None = None) -> dict[str, Any]:
-        settings = run_check(config, stage=STAGE, node_id=unique_id).image  # a broken file: JSON error
-        path = run_check(lambda: annotated_filepath(image), stage=STAGE, node_id=unique_id)
-        decoded = run_check(lambda: decode_image(path, settings, name=image), stage=STAGE, node_id=unique_id)
+        run = image_run(STAGE, unique_id, policy, check_mode, service=remote_content_safe_service,
+                        threshold=remote_confidence_threshold, inputs=(image,))
+        cfg = run.config()
+        settings = cfg.image
+        path = run.guard(lambda: annotated_filepath(image))
+        decoded = run.guard(lambda: decode_image(path, settings, name=image))
         size = decoded[0].rgb.shape
         frames = [f for f in decoded if f.rgb.shape == size]  # LoadImage drops other sizes
-        if enable_safe_check:
-            eng = image_engine(policy, check_mode, stage=STAGE, node_id=unique_id,
-                               service=remote_content_safe_service, threshold=remote_confidence_threshold)
-            verdicts = run_check(lambda: check_frames(eng, ((f.index, f.rgb) for f in decoded),
-                                                      chunk=settings.batch_size),
-                                 stage=STAGE, node_id=unique_id)
-            verdict = combine_frames(verdicts)
-        else:
-            verdict = skipped_verdict()
-        if verdict.blocked and on_unsafe == "raise":
-            raise ContentSafetyError.from_verdict(verdict, stage=STAGE, node_id=unique_id)
-        if not verdict.blocked:
-            result = run_check(lambda: (to_batch([f.rgb for f in frames]), as_tensor(_masks(frames))),
-                               stage=STAGE, node_id=unique_id)
-        elif on_unsafe == "block":
+        c2pa = cfg.labels.for_policy(policy).c2pa
+        declared = declared_label(path, c2pa.trust_anchors if c2pa else None)
+        shown = {"aigc": [declared]}
+        if not enable_safe_check:
+            verdict = _with_label(skipped_verdict(), declared)
+            run.decide("disabled", [verdict])
+            return {"ui": {**ui([verdict]), **shown},
+                    "result": (*run.guard(lambda: self._loaded(frames)), verdict.is_safe, verdict.to_json())}
+        eng = run.engine()
+        verdict = _with_label(combine_frames(run.guard(lambda: eng.check_frames(
+            ((f.index, f.rgb) for f in decoded), chunk=settings.batch_size, user=run.user))), declared)
+
+        def cover() -> tuple[Any, Any]:
+            blank = placeholder(size[1], size[0], settings.placeholder)
+            return to_batch([blank] * len(frames)), as_tensor(np.zeros((len(frames), 64, 64), np.float32))
+
+        result, action = run.react(verdict, on_unsafe, None, cover)
+        if action == "blocked":
             result = (ExecutionBlocker(None), ExecutionBlocker(None))
-        else:
-            cover = run_check(lambda: placeholder(size[1], size[0], settings.placeholder),
-                              stage=STAGE, node_id=unique_id)
-            result = (to_batch([cover] * len(frames)), as_tensor(np.zeros((len(frames), 64, 64), np.float32)))
-        return {"ui": ui([verdict]), "result": (*result, verdict.is_safe, verdict.to_json())}
+        elif result is None:
+            result = run.guard(lambda: self._loaded(frames))
+        run.decide(action, [verdict])
+        return {"ui": {**ui([verdict]), **shown}, "result": (*result, verdict.is_safe, verdict.to_json())}
+
+    @staticmethod
+    def _loaded(frames: list[Frame]) -> tuple[Any, Any]:
+        return to_batch([f.rgb for f in frames]), as_tensor(_masks(frames))

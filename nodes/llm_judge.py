@@ -6,24 +6,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..safety import Engine
-from ..safety.llm.settings import JUDGE_FORMATS, LLM_MODES
-from .common import CATEGORY, check_text_node, common_inputs, config, config_fingerprint, config_or_default
+from ..safety import JUDGE_FORMATS, LLM_MODES, CheckOptions, JudgeOptions
+from .common import CheckNode, NodeRun, check_text_node, common_inputs, config_or_default
 
 STAGE = "llm"
 
 
-def _engine(policy: str, options: dict[str, Any]) -> Engine:
-    """The policy's settings with the judge as its only text checker."""
-    cfg = config()
-    return Engine(replace(cfg.policy(policy), text_checkers=("llm",)), cfg, mode="local",
-                  options={"llm": options})
-
-
-class ContentSafetyLLMJudge:
+class ContentSafetyLLMJudge(CheckNode):
     DESCRIPTION = ("Asks a large language model whether a text is safe, locally (Ollama, vLLM, "
                    "llama.cpp) or remotely (Qwen on DashScope), and passes it through when it is.")
-    CATEGORY = CATEGORY
     FUNCTION = "judge"
     RETURN_TYPES = ("STRING", "BOOLEAN", "STRING")
     RETURN_NAMES = ("text", "is_safe", "verdict_json")
@@ -88,11 +79,6 @@ class ContentSafetyLLMJudge:
             "hidden": {"unique_id": "UNIQUE_ID"},
         }
 
-    @classmethod
-    def IS_CHANGED(cls, **_inputs: Any) -> str:
-        """Re-run after a config edit even when the widgets are unchanged."""
-        return config_fingerprint()
-
     def judge(self, text: str, enable_safe_check: bool, llm_mode: str, policy: str, on_unsafe: str,
               model: str, remote_model: str, judge_format: str, temperature: float, seed: int,
               keep_alive: str, timeout: float, local_system_prompt: str = "",
@@ -103,6 +89,7 @@ class ContentSafetyLLMJudge:
                    "keep_alive": keep_alive, "timeout": timeout,
                    "local_system_prompt": local_system_prompt,
                    "remote_system_prompt": remote_system_prompt}
-        return check_text_node(text, enable_safe_check, lambda: _engine(policy, options),
-                               on_unsafe=on_unsafe, replacement=replacement_text, stage=STAGE,
-                               node_id=unique_id)
+        run = NodeRun(STAGE, unique_id, policy=policy, text=text,
+                      options=lambda cfg: CheckOptions(llm=JudgeOptions.from_options(options, cfg.llm)))
+        return check_text_node(run, text, enable_safe_check, on_unsafe=on_unsafe, replacement=replacement_text,
+                               policy_override=lambda p: replace(p, text_checkers=("llm",)))

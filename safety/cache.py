@@ -1,6 +1,7 @@
-"""A bounded, thread-safe LRU of values that are costly to make: LLM replies (identical
-prompts cost one call) and SDK clients (a long-running server whose config changes
-keeps only the recent ones).
+"""Bounded, thread-safe caches of values that are costly to make. `SharedCache`: LLM
+replies (identical prompts cost one call) and SDK clients (a long-running server whose
+config changes keeps only the recent ones). `FileStampedCache`: values made from files,
+remade when a file changes (config, lexicons, model sidecars and sessions, placeholder).
 
 Concurrent misses on one key wait for the first caller instead of all making the value.
 Failures are not cached: the next call tries again.
@@ -8,9 +9,10 @@ Failures are not cached: the next call tries again.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -71,3 +73,57 @@ class SharedCache(Generic[T]):
     def __len__(self) -> int:
         with self._lock:
             return len(self._items)
+
+
+def file_stamp(path: str | os.PathLike[str]) -> tuple[str, int, int]:
+    """(path, mtime_ns, size): changes whenever the file is edited or replaced."""
+    st = os.stat(path)
+    return str(path), st.st_mtime_ns, st.st_size
+
+
+class FileStampedCache(Generic[T]):
+    """Values made from files (a parsed config, a lexicon, an ONNX session), remade when
+    one of the files changes. One entry per key, so an edited file replaces its old value;
+    the `maxsize` most recently used keys are kept. Concurrent misses on one key wait for
+    the first caller. `OSError` from a missing file propagates for the caller to word."""
+
+    def __init__(self, maxsize: int = 16) -> None:
+        self.maxsize = maxsize
+        self._items: OrderedDict[Hashable, tuple[tuple[tuple[str, int, int], ...], T]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._inflight: dict[Hashable, threading.Lock] = {}
+
+    def get(self, key: Hashable, paths: Iterable[str | os.PathLike[str]], make: Callable[[], T]) -> T:
+        stamps = tuple(file_stamp(p) for p in paths)
+        found = self._current(key, stamps)
+        if found is not None:
+            return found[0]
+        with self._lock:
+            key_lock = self._inflight.setdefault(key, threading.Lock())
+        with key_lock:
+            found = self._current(key, stamps)
+            if found is not None:
+                return found[0]
+            try:
+                value = make()
+                with self._lock:
+                    self._items[key] = (stamps, value)
+                    self._items.move_to_end(key)
+                    while len(self._items) > self.maxsize:
+                        self._items.popitem(last=False)
+            finally:
+                with self._lock:
+                    self._inflight.pop(key, None)
+        return value
+
+    def _current(self, key: Hashable, stamps: tuple[tuple[str, int, int], ...]) -> tuple[T] | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is None or hit[0] != stamps:
+                return None
+            self._items.move_to_end(key)
+            return (hit[1],)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()

@@ -9,10 +9,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .audit.cli import add_commands, recording
 from .config import load_config
+from .decision import DECISION_HOOKS, Decision, HookError, action_for
 from .engine import Engine
-from .errors import ConfigError, InputError, ProviderError
-from .verdict import Verdict
+from .errors import ConfigError, ContentSafetyError, InputError, ProviderError
+from .policy import PROMPT_ROLES
+from .verdict import Verdict, combine
 
 EXIT_SAFE, EXIT_UNSAFE, EXIT_ERROR = 0, 1, 2
 
@@ -50,11 +53,34 @@ def _report(verdict: Verdict, as_json: bool, label: str = "") -> None:
         print(f"  - {json.dumps(item, ensure_ascii=False)}")
 
 
-def cmd_check_text(args: argparse.Namespace) -> int:
+def _engine(args: argparse.Namespace) -> Engine:
     config = load_config(args.config)
-    engine = Engine(config.policy(args.policy), config, mode=args.mode)
-    verdict = engine.check_text(_read_text(args), user=args.user)
+    return Engine(config.policy(args.policy), config, mode=args.mode)
+
+
+def _emit(engine: Engine, verdicts: Sequence[Verdict], *, text: str | None = None,
+          inputs: tuple[str, ...] = (), user: str = "", error: ContentSafetyError | None = None) -> None:
+    """Every check of the CLI is a Decision for the hooks (audit trail), as a node run is."""
+    action = "error" if error is not None else action_for(combine(verdicts), "blocked")
+    DECISION_HOOKS.emit(Decision(stage="cli", action=action, verdicts=tuple(verdicts),
+                                 policy=engine.policy.name, mode=engine.mode, user=user, text=text,
+                                 inputs=inputs, error=error.payload if error is not None else None))
+
+
+def cmd_check_text(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    text = _read_text(args)
+    with recording(engine.config):
+        try:
+            verdict = engine.check_text(text, user=args.user, role=args.role)
+        except (ProviderError, InputError) as exc:
+            _emit(engine, (), text=text, user=args.user or "",
+                  error=ContentSafetyError.from_exception(exc, stage="cli"))
+            raise
+        _emit(engine, (verdict,), text=text, user=args.user or "")
     _report(verdict, args.json)
+    if args.role == "negative" and not args.json and engine.policy.forced_negative:
+        print(f"negative prompt: {engine.policy.negative_prompt(text)}")
     return EXIT_UNSAFE if verdict.blocked else EXIT_SAFE
 
 
@@ -78,17 +104,17 @@ def cmd_check_image(args: argparse.Namespace) -> int:
     not be checked, else 1 when any is unsafe, else 0."""
     from tqdm import tqdm
 
-    config = load_config(args.config)
-    engine = Engine(config.policy(args.policy), config, mode=args.mode)
+    engine = _engine(args)
     files = _image_files(args.paths)
     if not files:
         raise InputError(f"no image files under {', '.join(args.paths)}")
     errors = unsafe = 0
-    with tqdm(total=len(files), unit="image", file=sys.stderr, disable=None) as bar:
+    with recording(engine.config), tqdm(total=len(files), unit="image", file=sys.stderr, disable=None) as bar:
         for path in files:
             try:
                 verdict = engine.check_file(path)
             except (InputError, ProviderError) as exc:
+                _emit(engine, (), inputs=(str(path),), error=ContentSafetyError.from_exception(exc, stage="cli"))
                 errors += 1
                 with tqdm.external_write_mode(file=sys.stdout):
                     if args.json:
@@ -96,6 +122,7 @@ def cmd_check_image(args: argparse.Namespace) -> int:
                     else:
                         print(f"{shown(path)}: error: {exc}", file=sys.stderr)
             else:
+                _emit(engine, (verdict,), inputs=(str(path),))
                 unsafe += verdict.blocked
                 with tqdm.external_write_mode(file=sys.stdout):
                     if args.json:
@@ -104,6 +131,26 @@ def cmd_check_image(args: argparse.Namespace) -> int:
                         _report(verdict, False, shown(path))
             bar.update()
     return EXIT_ERROR if errors else EXIT_UNSAFE if unsafe else EXIT_SAFE
+
+
+def cmd_label(args: argparse.Namespace) -> int:
+    """Write a labelled copy of IN to OUT (format from OUT's suffix); a labelled IN is
+    propagated: its producer fields stay, this service is added as the propagator."""
+    from .labels.cli import label_copy
+
+    config = load_config(args.config)
+    config.policy(args.policy)  # an unknown policy is an error, not the default's labels
+    record = label_copy(args.input, args.output, config.labels.for_policy(args.policy or config.default_policy))
+    print(json.dumps(record, ensure_ascii=False))
+    return EXIT_SAFE
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    """Report each file's declared AIGC label; exit 2 when any file could not be read."""
+    from .labels.cli import inspect_paths
+
+    config = load_config(args.config)
+    return EXIT_ERROR if inspect_paths(args.files, args.json, config.labels.default) else EXIT_SAFE
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -123,12 +170,27 @@ def build_parser() -> argparse.ArgumentParser:
     text.add_argument("text", nargs="*", help="the text (joined with spaces)")
     text.add_argument("--file", help="read the text from this file ('-' for stdin)")
     text.add_argument("--user", help="user id, for the policy's trusted_users")
+    text.add_argument("--role", choices=PROMPT_ROLES, default="positive",
+                      help="positive prompt (default) or negative prompt: the avoidance terms "
+                           "of a negative prompt never block it")
     _common(text)
     text.set_defaults(func=cmd_check_text)
     image = sub.add_parser("check-image", help="check image files or folders (recursively)")
     image.add_argument("paths", nargs="+", help="image files or folders")
     _common(image)
     image.set_defaults(func=cmd_check_image)
+    label = sub.add_parser("label", help="write a copy with AIGC labels (GB 45438-2025)")
+    label.add_argument("input", help="the image to label")
+    label.add_argument("output", help="where to write the copy: .png, .jpg/.jpeg or .webp")
+    label.add_argument("--config", help="config file (default: $COMFY_CONTENT_SAFETY_CONFIG)")
+    label.add_argument("--policy", help="whose labels settings apply (default: the config's default_policy)")
+    label.set_defaults(func=cmd_label)
+    inspect = sub.add_parser("inspect", help="report the AIGC labels files declare")
+    inspect.add_argument("files", nargs="+", help="image files")
+    inspect.add_argument("--json", action="store_true", help="one JSON object per file")
+    inspect.add_argument("--config", help="config file, for labels.c2pa.trust_anchors")
+    inspect.set_defaults(func=cmd_inspect)
+    add_commands(sub)
     return parser
 
 
@@ -140,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ConfigError, InputError, ProviderError) as exc:
+    except (ConfigError, InputError, ProviderError, HookError) as exc:
         print(f"error: {exc}", file=sys.stderr)
     except (MemoryError, RecursionError) as exc:
         print(f"error: the input is too large or too deeply nested to check "

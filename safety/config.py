@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .bounded import load_json, load_yaml
+from .cache import FileStampedCache
 from .errors import ConfigError
+from .files import read_data
 from .policy import BUILTIN_POLICIES, Policy, policy_from_mapping
-from .llm.settings import LLMSettings, parse_llm_section
-from .image.settings import ImageSettings, parse_image_section
-from .remote.settings import AliyunSettings, parse_aliyun
 from .schema import Section
+from .settings.aliyun import AliyunSettings, parse_aliyun
+from .settings.audit import AuditSettings, parse_audit_section
+from .settings.image import ImageSettings, parse_image_section
+from .settings.labels import LabelConfig, parse_labels
+from .settings.llm import LLMSettings, parse_llm_section
 
 CONFIG_ENV = "COMFY_CONTENT_SAFETY_CONFIG"
 BUILTIN_SOURCE = "<built-in defaults>"
@@ -32,6 +34,8 @@ class Config:
     aliyun: AliyunSettings = field(default_factory=AliyunSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
     image: ImageSettings = field(default_factory=ImageSettings)
+    audit: AuditSettings | None = None  # None: no `audit` section (ComfyUI then audits to its user dir)
+    labels: LabelConfig = field(default_factory=LabelConfig)
 
     def policy(self, name: str | None = None) -> Policy:
         name = name or self.default_policy
@@ -48,15 +52,6 @@ class Config:
         return list(self.policies)
 
 
-def _read(path: Path) -> Any:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
-    load = load_json if path.suffix.lower() == ".json" else load_yaml
-    return load(raw, str(path), "config file")
-
-
 def _paths(sec: Section, key: str, base: Path) -> tuple[str, ...]:
     return tuple(str((base / p).resolve()) if not os.path.isabs(os.path.expanduser(p))
                  else os.path.expanduser(p) for p in (sec.get_strings(key) or ()))
@@ -69,6 +64,7 @@ def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config
     policies: dict[str, Policy] = dict(BUILTIN_POLICIES)
     raw_policies = top.section("policies")
     pending = dict(raw_policies.entries())
+    parents: dict[str, str] = {}
     while pending:  # resolve `extends` in dependency order
         progressed = False
         for name, body in list(pending.items()):
@@ -81,6 +77,7 @@ def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config
             policy = policy_from_mapping(str(name), body, policies[parent], source)
             policy = _resolve_lexicons(policy, base)
             policies[str(name)] = policy
+            parents[str(name)] = parent
             del pending[name]
             progressed = True
         if not progressed:
@@ -99,6 +96,8 @@ def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config
         aliyun=parse_aliyun(top.section("aliyun"), base),
         llm=parse_llm_section(top.section("llm")),
         image=parse_image_section(top.section("image"), base),
+        audit=parse_audit_section(top.section("audit"), base) if "audit" in top.data else None,
+        labels=parse_labels(top, raw_policies.data, parents, base),
     )
     top.done()
     return config
@@ -128,11 +127,10 @@ def load_config(path: str | os.PathLike[str] | None = None, *, user_dir: str | N
     target = Path(path) if path else config_path(user_dir)
     if target is None:
         return Config()
-    return parse_config(_read(target), str(target), target.parent)
+    return parse_config(read_data(target, "config file"), str(target), target.parent)
 
 
-_cache: dict[tuple[str, float], Config] = {}
-_cache_lock = threading.Lock()
+_CONFIGS: FileStampedCache[Config] = FileStampedCache(maxsize=1)
 
 
 def cached_config(user_dir: str | None = None) -> Config:
@@ -140,12 +138,10 @@ def cached_config(user_dir: str | None = None) -> Config:
     target = config_path(user_dir)
     if target is None:
         return _DEFAULT
-    key = (str(target), target.stat().st_mtime)
-    with _cache_lock:
-        if key not in _cache:
-            _cache.clear()
-            _cache[key] = load_config(target)
-        return _cache[key]
+    try:
+        return _CONFIGS.get(str(target), [target], lambda: load_config(target))
+    except OSError as exc:
+        raise ConfigError(f"{target}: cannot read config file: {exc.strerror}") from None
 
 
 _DEFAULT = Config()

@@ -4,28 +4,15 @@ Errors name the file and key, never a value."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from pathlib import Path
-
-import yaml
 
 from .errors import ConfigError
+from .files import read_data
 
 
 def read_section(path: str, section: str, keys: tuple[str, ...]) -> dict[str, str] | None:
     """The string values of `section` (None when the file has no such section)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read credentials file: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: credentials file is not UTF-8") from None
-    is_json = path.lower().endswith(".json")
-    try:
-        data = json.loads(text) if is_json else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError):  # their messages may quote the file: keep them out
-        raise ConfigError(f"{path}: credentials file is not valid {'JSON' if is_json else 'YAML'}") from None
+    data = read_data(path, "credentials file", private=True)
     body = data.get(section) if isinstance(data, Mapping) else None
     if body is None:
         return None

@@ -12,7 +12,7 @@ from typing import Any
 
 from .verdict import Verdict, combine
 
-STAGES = ("text", "image_save", "image_load", "image", "llm", "cli")
+STAGES = ("text", "image_save", "image_load", "image", "llm", "cli", "quota")
 ACTIONS = ("passed", "flagged", "raised", "substituted", "blocked", "censored", "disabled", "error")
 
 
@@ -22,8 +22,8 @@ class Decision:
 
     `action`: passed (safe), flagged (controversial, passed through), raised, substituted,
     blocked (ExecutionBlocker), censored (flagged regions blurred), disabled
-    (enable_safe_check off), error (the check itself failed). `outputs` are the file
-    names written (relative to ComfyUI's output folder); `labels` what the AIGC label
+    (enable_safe_check off), error (the check itself failed). `inputs` are the files
+    checked (an upload, the CLI's paths); `outputs` the file names written (relative to ComfyUI's output folder); `labels` what the AIGC label
     writer put on them (empty when no label was written, see `labelled`).
     """
 
@@ -38,6 +38,7 @@ class Decision:
     user: str = ""
     remote_addr: str = ""
     text: str | None = None
+    inputs: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ()
     labelled: bool | None = None
     labels: tuple[Mapping[str, Any], ...] = ()
@@ -69,17 +70,33 @@ class Decision:
             "mode": self.mode, "node_id": self.node_id, "prompt_id": self.prompt_id,
             "client_id": self.client_id, "user": self.user, "remote_addr": self.remote_addr,
             "verdicts": [v.to_dict() for v in self.verdicts], "text": self.text,
-            "outputs": list(self.outputs), "labelled": self.labelled,
+            "inputs": list(self.inputs), "outputs": list(self.outputs), "labelled": self.labelled,
             "labels": [dict(x) for x in self.labels], "error": dict(self.error) if self.error else None,
         }
+
+
+def action_for(verdict: Verdict, unsafe: str) -> str:
+    """The action of a check whose unsafe verdict led to `unsafe` (raised, blocked...)."""
+    return unsafe if verdict.blocked else "passed" if verdict.is_safe else "flagged"
 
 
 DecisionHook = Callable[[Decision], None]
 
 
+class HookError(RuntimeError):
+    """A decision hook failed, e.g. the audit store refused the row: the run fails closed
+    with the JSON error contract (code content_safe_check_error, provider hook:<name>)."""
+
+    def __init__(self, hook: DecisionHook, exc: BaseException) -> None:
+        self.hook = getattr(hook, "__qualname__", None) or type(hook).__name__
+        self.reason = f"decision hook {self.hook} failed: {type(exc).__name__}: {str(exc)[:300]}"
+        super().__init__(self.reason)
+
+
 class DecisionHooks:
     """The one place decisions go. A hook that raises fails the run (the audit store's
-    `on_failure: refuse`); callers turn that into the JSON error contract."""
+    `on_failure: refuse`); callers turn the HookError into the JSON error contract.
+    A pack adds its hooks at load time: `DECISION_HOOKS.add(hook)`."""
 
     def __init__(self) -> None:
         self._hooks: list[DecisionHook] = []
@@ -102,8 +119,13 @@ class DecisionHooks:
             self.remove(hook)
 
     def emit(self, decision: Decision) -> None:
+        """Hand `decision` to every hook in order; the first that raises stops the rest
+        and surfaces as HookError."""
         for hook in list(self._hooks):
-            hook(decision)
+            try:
+                hook(decision)
+            except Exception as exc:
+                raise HookError(hook, exc) from exc
 
 
 DECISION_HOOKS = DecisionHooks()

@@ -6,11 +6,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from .decision import STAGES, HookError
 from .verdict import Verdict
 
 CHECK_FAILED = "content_safe_check_failed"
 CHECK_ERROR = "content_safe_check_error"
-STAGES = ("text", "image_save", "image_load", "image", "llm")
+QUOTA_EXCEEDED = "quota_exceeded"
 
 
 class ConfigError(ValueError):
@@ -88,11 +89,14 @@ class ContentSafetyError(Exception):
 
     @classmethod
     def from_exception(
-        cls, error: ProviderError | ConfigError | InputError, *, stage: str, node_id: str = ""
+        cls, error: ProviderError | ConfigError | InputError | HookError, *, stage: str, node_id: str = ""
     ) -> ContentSafetyError:
-        """A check that could not complete fails closed with this error."""
+        """A check that could not complete (or whose decision a hook refused) fails closed
+        with this error."""
         if isinstance(error, ProviderError):
             provider, reason, code, request_id = error.provider, error.reason, error.code, error.request_id
+        elif isinstance(error, HookError):
+            provider, reason, code, request_id = f"hook:{error.hook}", error.reason, "hook_failed", ""
         else:
             provider = "config" if isinstance(error, ConfigError) else "input"
             reason, code, request_id = str(error), "", ""

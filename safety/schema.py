@@ -57,6 +57,11 @@ class Section:
                                  f"got {type(value).__name__} {brief(value)}")
         return value
 
+    def raw(self, key: str, default: Any = None) -> Any:
+        """The value as written, for keys that take more than one type (true or a format)."""
+        self._seen.add(key)
+        return self.data.get(key, default)
+
     def get_number(self, key: str, default: float, low: float, high: float) -> float:
         value = self.get(key, float, default)
         if not low <= value <= high:

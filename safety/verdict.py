@@ -85,6 +85,30 @@ class Verdict:
         )
 
 
+@dataclass(frozen=True)
+class Finding:
+    """What one checker saw in one item: raw per-category scores and the evidence. Only the
+    engine turns it into a Verdict, under its policy (`Policy.decide`).
+
+    `at_most` and `at_least` are the checker's own guards on that level: an LLM that
+    answered "controversial" is never raised above it (`at_most`), and a flag the taxonomy
+    cannot place is at least controversial, under the categories in `flags` (`at_least`).
+    """
+
+    scores: Mapping[str, float] = field(default_factory=dict)
+    provider: str = ""
+    evidence: tuple[Mapping[str, Any], ...] = ()
+    latency_ms: float = 0.0
+    at_most: str = "unsafe"
+    at_least: str = "safe"
+    flags: tuple[str, ...] = ()
+    context: bool = False  # news, legal, medical or historical use: the policy reviews, not blocks
+
+
+def rank(level: str) -> int:
+    return _RANK[level]
+
+
 def combine(verdicts: Iterable[Verdict]) -> Verdict:
     """Worst level wins, categories merge, evidence is kept from every provider."""
     items = list(verdicts)

@@ -1,13 +1,25 @@
-"""Load the repository as the package ComfyUI would load it (relative imports included)."""
+"""Load the repository as the package ComfyUI would load it (relative imports included), with
+a stub of ComfyUI's `folder_paths` (tests/comfy_stub) so the nodes find their folders, and
+share one real ComfyUI per test session (`comfy`, from tests/comfyui_harness.py)."""
 
 from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from comfyui_harness import Comfy
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "content_safety_guard"
+STUB = str(ROOT / "tests" / "comfy_stub")
+if STUB not in sys.path:
+    sys.path.insert(0, STUB)
 
 if PACKAGE not in sys.modules:
     _spec = importlib.util.spec_from_file_location(
@@ -15,3 +27,29 @@ if PACKAGE not in sys.modules:
     _module = importlib.util.module_from_spec(_spec)
     sys.modules[PACKAGE] = _module
     _spec.loader.exec_module(_module)
+
+
+class _RootIsNoTestPackage:
+    """The repository root is the pack, so it has an __init__.py, and pytest would import it as
+    the package of every test: twice-loaded pack code, and an ImportError for all tests when
+    the clone's folder name is no identifier (`ci-clone`). Collected as a plain folder instead."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collect_directory(self, path: Path, parent: pytest.Collector) -> pytest.Dir | None:
+        return pytest.Dir.from_parent(parent, path=path) if path == ROOT else None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # registered as a plugin, not a conftest hook: conftest hooks never see the root folder
+    config.pluginmanager.register(_RootIsNoTestPackage(), "content-safety-root-is-no-package")
+
+
+@pytest.fixture(scope="session")
+def comfy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Comfy]:
+    """ComfyUI with this pack on loopback, shared by every ComfyUI test of the session: a
+    start costs many seconds. Tests that change its state (the config file in its user
+    directory, uploads) undo it or use names of their own."""
+    from comfyui_harness import running_comfyui
+
+    with running_comfyui(tmp_path_factory.mktemp("comfyui")) as server:
+        yield server

@@ -5,7 +5,8 @@
 - `OpenAIServer`: the OpenAI chat completions API as DashScope's compatible mode serves it
   (Bearer keys, error objects, x-request-id), for the remote path's auth, retry and secret
   handling.
-- `llama_cpp_server`: the real llama-cpp-python server with the Gemma 3 270M GGUF.
+- `llama_cpp_server`: the real llama-cpp-python server with the Gemma 3 270M GGUF, on the
+  prebuilt llama.cpp libraries of `llama_native`.
 
 Every server records what it received, so tests count calls and inspect payloads, and can
 be told to fail (`fail_next`) or to be slow (`delay_s`).
@@ -30,6 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import llama_native
 import pytest
 import requests
 
@@ -69,10 +71,10 @@ def fresh_llm_state(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def judge(cfg: Any, text: str, policy: str = "normal", **options: Any) -> Any:
     """The policy with the LLM judge as its only text checker, as the node runs it."""
-    from content_safety_guard.safety import Engine
+    from content_safety_guard.safety import CheckOptions, Engine, JudgeOptions
 
     return Engine(replace(cfg.policy(policy), text_checkers=("llm",)), cfg,
-                  options={"llm": options}).check_text(text)
+                  options=CheckOptions(llm=JudgeOptions.from_options(options, cfg.llm))).check_text(text)
 
 
 def run_node(text: str, on_unsafe: str = "raise", **widgets: Any) -> dict[str, Any]:
@@ -330,9 +332,9 @@ def llama_cpp_server(model: Path, tmp: Path, *, alias: str = "gemma-3-270m",
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", alias,
            "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "1"]
     log_path = tmp / f"llama_server_{port}.log"
+    env = {**os.environ, **llama_native.server_env(tmp), "PYTHONUNBUFFERED": "1"}
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
     server = LlamaServer(f"http://127.0.0.1:{port}/v1", alias, log_path)
     try:
         deadline = time.monotonic() + ready_timeout

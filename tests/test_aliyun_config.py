@@ -89,7 +89,7 @@ def test_no_credentials_says_where_to_put_them(no_env):
     ("aliyun:\n  access_key_id: LTAI1\n", "aliyun.access_key_secret: missing"),
     (f"aliyun:\n  access_key_id: 12345\n  access_key_secret: {SECRET}\n",
      "aliyun.access_key_id: expected a non-empty string"),
-    (f"aliyun: [{SECRET}\n", "not valid YAML"),
+    (f"aliyun: [{SECRET}\n", "invalid YAML"),
     (f"dashscope:\n  api_key: {SECRET}\n", "no 'aliyun' mapping"),
 ])
 def test_credentials_file_errors_never_echo_values(tmp_path, no_env, body, problem):

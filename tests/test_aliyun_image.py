@@ -18,7 +18,8 @@ from PIL import Image
 from content_safety_guard.safety.errors import InputError, ProviderError
 from content_safety_guard.safety.remote import redact
 from content_safety_guard.safety.remote.aliyun import CLIENTS_KEPT
-from content_safety_guard.safety.remote.checkers import image_checker
+from content_safety_guard.nodes.common import remote_options
+from content_safety_guard.safety import CHECKERS, Engine, Setup
 from emulator.helpers import AK_SECRET, config_for
 
 RED = np.zeros((48, 64, 3), np.uint8)
@@ -30,8 +31,16 @@ GREY = np.full((32, 32, 3), 128, np.uint8)
 pytest_plugins = ("emulator.fixtures",)
 
 
-def run(cfg, images, **options):
-    return image_checker(cfg, options).check_images(images, cfg.policy("normal"))
+def image_checker(cfg, remote_content_safe_service=None):
+    """The `aliyun` image checker as the engine builds it for an image node's widgets."""
+    make, rest = CHECKERS.factory("image", "aliyun")
+    options = remote_options("image", remote_content_safe_service)
+    return make(Setup(cfg, cfg.policy("normal"), options), rest)
+
+
+def run(cfg, images, **widgets):
+    policy = cfg.policy("normal")
+    return [policy.decide(f) for f in image_checker(cfg, **widgets).check_images(images)]
 
 
 @pytest.mark.parametrize("oss_signature", ["v4", "v1"])
@@ -75,7 +84,7 @@ def test_renewed_tokens_stay_masked_while_in_use_and_are_then_forgotten(green, a
         run(cfg, [GREY])
     issued = [(key_id, *secrets) for key_id, secrets in green.oss.tokens.items()]
     assert len(issued) == 5
-    client = image_checker(cfg, {}).client
+    client = image_checker(cfg).client
     for redactor in (client.redact, redact.GLOBAL):
         for key_id, secret, token in issued[-redact.Redactor.GENERATIONS:]:
             assert redactor(f"{key_id} {secret} {token}") == "*** *** ***"
@@ -87,12 +96,12 @@ def test_renewed_tokens_stay_masked_while_in_use_and_are_then_forgotten(green, a
 def test_clients_and_uploaders_are_shared_and_only_the_recent_ones_kept(green, aliyun_env):
     """Each config edit makes a new client; a server running for months keeps the recent ones."""
     configs = [config_for(green, read_timeout_s=2 + i) for i in range(CLIENTS_KEPT + 1)]
-    first = image_checker(configs[0], {})
-    second = image_checker(configs[0], {})
+    first = image_checker(configs[0])
+    second = image_checker(configs[0])
     assert second.client is first.client and second.uploader is first.uploader
     for cfg in configs[1:]:
-        image_checker(cfg, {})
-    again = image_checker(configs[0], {})
+        image_checker(cfg)
+    again = image_checker(configs[0])
     assert again.client is not first.client and again.uploader is not first.uploader
     assert run(configs[0], [RED])[0].level == "unsafe"
 
@@ -166,8 +175,9 @@ def test_image_url_when_files_are_published(green, aliyun_env, tmp_path):
 
 
 def test_bad_images_are_input_errors(green, aliyun_env):
-    with pytest.raises(InputError, match="HxWx3 uint8"):
-        run(config_for(green), [np.zeros((8, 8), np.float32)])
+    cfg = config_for(green)
+    with pytest.raises(InputError, match="HxWx3 uint8"):  # the engine checks before any checker
+        Engine(cfg.policy("normal"), cfg, mode="remote").check_images([np.zeros((8, 8), np.float32)])
     assert green.server.requests == 0
 
 
@@ -184,12 +194,9 @@ def test_image_faults_fail_with_the_service_code(green, aliyun_env):
 
 
 def test_engine_remote_mode_checks_a_batch_with_the_node_options(green, aliyun_env):
-    from content_safety_guard.safety import Engine
-
     cfg = config_for(green)
     engine = Engine(cfg.policy("normal"), cfg, mode="remote",
-                    options={"remote_content_safe_service": "postImageCheck",
-                             "remote_confidence_threshold": 92.0})
+                    options=remote_options("image", "postImageCheck", 92.0))
     verdicts = engine.check_images([RED, MAGENTA])
     assert [v.level for v in verdicts] == ["unsafe", "safe"]  # 91 does not exceed 92
     assert {c.params["Service"] for c in green.calls if c.action == "ImageModeration"} == {"postImageCheck"}

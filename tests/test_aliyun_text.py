@@ -11,20 +11,21 @@ import yaml
 
 from content_safety_guard.nodes.common import remote_inputs, remote_options
 from content_safety_guard.nodes.text_check import ContentSafetyTextCheck
-from content_safety_guard.safety import ContentSafetyError, Engine
-from content_safety_guard.safety.engine import register_text_checker
+from content_safety_guard.safety import CheckOptions, ContentSafetyError, Engine, RemoteOptions
 from content_safety_guard.safety.errors import InputError
 from content_safety_guard.safety.remote.checkers import split_text
 from content_safety_guard.safety.remote.labels import category_of
-from content_safety_guard.safety.remote.services import TEXT_SERVICES
-from emulator.helpers import LocalRule, config_for
+from content_safety_guard.safety.settings.aliyun_services import TEXT_SERVICES
+from emulator.helpers import local_rule, config_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
 pytest_plugins = ("emulator.fixtures",)
 
 
-def remote(cfg, policy="normal", **options) -> Engine:
+def remote(cfg, policy="normal", remote_content_safe_service=None, remote_confidence_threshold=None) -> Engine:
+    """An engine in remote mode with a text node's Aliyun widgets."""
+    options = remote_options("text", remote_content_safe_service, remote_confidence_threshold)
     return Engine(cfg.policy(policy), cfg, mode="remote", options=options)
 
 
@@ -45,9 +46,11 @@ def test_plus_labels_map_onto_the_taxonomy_with_raw_evidence(green, aliyun_env):
 
 
 def test_review_categories_make_a_controversial_verdict(green, aliyun_env):
-    verdict = remote(config_for(green)).check_text("badword-gamble tonight")
-    assert verdict.level == "controversial" and verdict.categories == ("gambling",)
+    verdict = remote(config_for(green)).check_text("badword-insult tonight")
+    assert verdict.level == "controversial" and verdict.categories == ("harassment",)
     assert not verdict.blocked and not verdict.is_safe
+    # issue 13: the normal policy blocks gambling (it used to review it)
+    assert remote(config_for(green)).check_text("badword-gamble tonight").level == "unsafe"
 
 
 def test_safe_text_keeps_the_request_id(green, aliyun_env):
@@ -151,7 +154,10 @@ def test_label_map(label, category):
 
 # --- check_mode=auto -------------------------------------------------------------------
 
-register_text_checker("test_local", lambda config, options: LocalRule())
+@pytest.fixture(autouse=True)
+def _local_rule():
+    with local_rule("test_local"):
+        yield
 
 
 def _auto_config(green, auto_remote="open"):
@@ -195,8 +201,10 @@ def test_node_has_the_anchor_widgets_as_optional_inputs(node_config):
     assert optional["remote_confidence_threshold"][0] == "FLOAT"
     assert optional["remote_confidence_threshold"][1]["max"] == 100.0
     assert remote_inputs("image")["remote_content_safe_service"][1]["default"] == "baselineCheck"
-    assert remote_options("x", 0.0) == {"remote_content_safe_service": "x", "remote_confidence_threshold": 0.0}
-    assert remote_options(None, None) == {}
+    assert remote_options("text", "chat_detection", 0.0) == CheckOptions(
+        remote=RemoteOptions(text_service="chat_detection", confidence_threshold=0.0))
+    assert remote_options("image", "aigcCheck").remote.image_service == "aigcCheck"
+    assert remote_options("text", None, None) == CheckOptions()
 
 
 def test_node_remote_raise_gives_the_json_contract(node_config, green):

@@ -61,3 +61,25 @@ def test_errors_exit_2_with_a_clear_message(tmp_path: Path) -> None:
     res = cli("hello", env={"COMFY_CONTENT_SAFETY_CONFIG": str(cfg)})
     assert res.returncode == 2 and b"policies.p.threshold: expected a number" in res.stderr
     assert b"Traceback" not in res.stderr
+
+
+def test_every_cli_check_is_a_decision_and_a_failing_hook_is_exit_2(monkeypatch, capsys, tmp_path) -> None:
+    from content_safety_guard.safety import DECISION_HOOKS
+    from content_safety_guard.safety.cli import main
+
+    monkeypatch.delenv("COMFY_CONTENT_SAFETY_CONFIG", raising=False)
+    seen = []
+    with DECISION_HOOKS.registered(seen.append):
+        assert main(["check-text", "--user", "u1", "hardcore porn"]) == 1
+        (tmp_path / "x.png").write_bytes(b"not an image")
+        assert main(["check-image", str(tmp_path / "x.png")]) == 2
+    assert [(d.stage, d.action, d.user, d.text) for d in seen] == [
+        ("cli", "blocked", "u1", "hardcore porn"), ("cli", "error", "", None)]
+    assert seen[1].inputs == (str(tmp_path / "x.png"),) and seen[1].error["code"] == "content_safe_check_error"
+
+    def refuse(decision):
+        raise RuntimeError("audit store down")
+
+    with DECISION_HOOKS.registered(refuse):
+        assert main(["check-text", "hello"]) == 2
+    assert "audit store down" in capsys.readouterr().err

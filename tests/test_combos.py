@@ -31,7 +31,7 @@ def test_seed_rule_flags_sexualised_minors(text: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "children playing in the park on a sunny day",
-    "a sexy woman in lingerie",
+    "a shop window with lingerie on display",  # issue 13: "a sexy woman in lingerie" now blocks
     "儿童节快乐",
     "a minor league baseball game, sexy cheerleaders",
 ])

@@ -1,138 +1,27 @@
-"""The pack inside a real ComfyUI: started once as a subprocess on loopback, driven through its
+"""The pack inside a real ComfyUI: started once per session (the `comfy` fixture of
+tests/conftest.py, see tests/comfyui_harness.py) as a subprocess on loopback, driven through its
 HTTP API (/object_info, /prompt, /history, /i18n, /extensions) as an API client would.
 
-Needs a ComfyUI checkout: COMFYUI_DIR=/path/to/ComfyUI. ComfyUI runs under COMFYUI_PYTHON, else
-the checkout's own .venv/bin/python when it has one, else this interpreter; that interpreter
-needs ComfyUI's requirements and the pack's. Skipped when COMFYUI_DIR is unset.
-The checkout is never written to: the pack is linked into a temporary --base-directory,
-which also holds the user, input, output and temp folders of the run.
+Runs against COMFYUI_DIR, else ../shared/comfyui; skipped without a checkout, failed in CI.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-COMFYUI_DIR = os.environ.get("COMFYUI_DIR", "")
-if not COMFYUI_DIR or not (Path(COMFYUI_DIR) / "main.py").is_file():
-    pytest.skip("set COMFYUI_DIR to a ComfyUI checkout to run the ComfyUI integration tests",
-                allow_module_level=True)
-
 import requests
+from comfyui_harness import PACK_DIR, ROOT, Comfy, messages, queue
 from content_safety_guard import NODE_CLASS_MAPPINGS, NODE_DISPLAY_NAME_MAPPINGS
 from llm_servers import OllamaServer, brain, serving
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
-PACK_DIR = "content_safety_guard"  # the folder name a user clones into custom_nodes/
 UNSAFE = "hardcore porn, 色情"
 SAFE = "a lighthouse on a cliff at dawn, watercolor"
-STARTUP_S = 120.0
-RUN_S = 60.0
 # Frontend-only node types a saved workflow may hold (no Python class, not in /object_info).
 FRONTEND_ONLY = {"Note", "MarkdownNote", "Reroute", "PrimitiveNode"}
 WIDGET_TYPES = {"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO"}
-
-
-@dataclass
-class Comfy:
-    url: str
-    base: Path
-    object_info: dict[str, Any]
-
-    @property
-    def config_file(self) -> Path:
-        return self.base / "user" / "content_safety" / "config.yaml"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _comfyui_python() -> str:
-    venv = Path(COMFYUI_DIR) / ".venv" / "bin" / "python"
-    return os.environ.get("COMFYUI_PYTHON") or (str(venv) if venv.is_file() else sys.executable)
-
-
-def _log_tail(log: Path, chars: int = 4000) -> str:
-    return log.read_text(errors="replace")[-chars:] if log.exists() else "(no log)"
-
-
-@pytest.fixture(scope="session")
-def comfy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Comfy]:
-    base = tmp_path_factory.mktemp("comfyui")
-    for folder in ("custom_nodes", "user", "input", "output"):
-        (base / folder).mkdir()
-    (base / "custom_nodes" / PACK_DIR).symlink_to(ROOT, target_is_directory=True)
-    port = _free_port()
-    log = base / "comfyui.log"
-    env = {k: v for k, v in os.environ.items() if k not in ("COMFY_CONTENT_SAFETY_CONFIG", "OLLAMA_HOST")}
-    cmd = [_comfyui_python(), str(Path(COMFYUI_DIR) / "main.py"),
-           "--cpu", "--listen", "127.0.0.1", "--port", str(port), "--disable-auto-launch",
-           "--disable-api-nodes", "--base-directory", str(base),
-           "--user-directory", str(base / "user"), "--input-directory", str(base / "input"),
-           "--output-directory", str(base / "output"),
-           "--database-url", "sqlite:///:memory:"]
-    url = f"http://127.0.0.1:{port}"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=base, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        info = _wait_for_nodes(proc, url, log)
-        yield Comfy(url, base, info)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-
-
-def _wait_for_nodes(proc: subprocess.Popen[bytes], url: str, log: Path) -> dict[str, Any]:
-    deadline = time.monotonic() + STARTUP_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"ComfyUI exited with {proc.returncode} while starting:\n{_log_tail(log)}")
-        try:
-            info = requests.get(f"{url}/object_info", timeout=10).json()
-        except (requests.ConnectionError, requests.Timeout, ValueError):
-            info = {}
-        if "ContentSafetyTextCheck" in info:
-            return info
-        time.sleep(0.5)
-    pytest.fail(f"ComfyUI did not list the pack's nodes within {STARTUP_S:.0f} s:\n{_log_tail(log)}")
-
-
-def queue(comfy: Comfy, prompt: dict[str, Any]) -> dict[str, Any]:
-    """POST /prompt, then poll /history until the run ended; the history entry."""
-    r = requests.post(f"{comfy.url}/prompt", json={"prompt": prompt, "client_id": uuid.uuid4().hex}, timeout=10)
-    assert r.status_code == 200, r.text
-    prompt_id = r.json()["prompt_id"]
-    deadline = time.monotonic() + RUN_S
-    while time.monotonic() < deadline:
-        history = requests.get(f"{comfy.url}/history/{prompt_id}", timeout=10).json()
-        if prompt_id in history:
-            return history[prompt_id]
-        time.sleep(0.1)
-    pytest.fail(f"prompt {prompt_id} did not finish within {RUN_S:.0f} s:\n{_log_tail(comfy.base / 'comfyui.log')}")
-
-
-def messages(entry: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    return [data for name, data in entry["status"]["messages"] if name == kind]
 
 
 def text_check(text: str, on_unsafe: str, policy: str = "normal", **extra: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from content_safety_guard.safety import bounded
+from content_safety_guard.safety import files
 from content_safety_guard.safety.config import load_config
 from content_safety_guard.safety.errors import ConfigError
 from content_safety_guard.safety.text.combos import parse_combos
@@ -28,7 +28,7 @@ def bombs() -> dict[str, str]:
         "block.yaml": "".join("  " * i + "-\n" for i in range(1000)),
         "deep65.json": "[" * 65 + "]" * 65,
         "deep.json": '{"policies": ' + "[" * 100_000 + "]" * 100_000 + "}",
-        "huge.yaml": "# padding\n" * (bounded.MAX_BYTES // 10 + 1),
+        "huge.yaml": "# padding\n" * (files.MAX_BYTES // 10 + 1),
     }
 
 
@@ -54,7 +54,7 @@ def test_alias_bomb_under_the_node_limit_is_no_type_error_flood(tmp_path: Path) 
 def test_combination_rule_bombs_name_the_file(tmp_path: Path) -> None:
     path = tmp_path / "combos_bomb.yaml"
     path.write_text("- name: bomb\n  " + ALIAS_BOMB.replace("\n", "\n  ").replace(": &", "_: &") + "groups: *j\n")
-    with pytest.raises(ConfigError, match=f"{path}: more than {bounded.MAX_NODES} values"):
+    with pytest.raises(ConfigError, match=f"{path}: more than {files.MAX_NODES} values"):
         parse_combos(path)
     path.write_text("- " + "[" * 3000 + "]" * 3000 + "\n")
     with pytest.raises(ConfigError, match=f"{path}: line 1: nested more than"):

@@ -19,7 +19,7 @@ from content_safety_guard.safety.config import CONFIG_ENV, load_config
 from content_safety_guard.safety.errors import InputError
 from content_safety_guard.safety.image import decode
 from content_safety_guard.safety.image.decode import decode_image, open_image
-from content_safety_guard.safety.image.settings import ImageSettings
+from content_safety_guard.safety.settings.image import ImageSettings
 from image_helpers import RED, build_classifier, write_config
 from PIL import Image
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
 
 from content_safety_guard.safety import (BUILTIN_POLICIES, Config, ConfigError, Engine, InputError,
                                          Policy, ProviderError, Verdict)
-from content_safety_guard.safety import engine as engine_module
+from content_safety_guard.safety import CHECKERS, Finding, Row, Setup
 
 NORMAL = BUILTIN_POLICIES["normal"]
 
@@ -57,16 +58,17 @@ class Broken:
     provider = "test:broken"
     cost = 5
 
-    def __init__(self, config: Config, options: dict) -> None:
+    def __init__(self, setup: Setup, rest: str) -> None:
         pass
 
-    def check_text(self, text: str, policy: Policy) -> Verdict:
+    def check_text(self, text: str) -> Finding:
         raise ProviderError(self.provider, "backend down", code="503")
 
 
 @pytest.fixture
-def broken_checker(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(engine_module.TEXT_CHECKER_FACTORIES, "broken", Broken)
+def broken_checker() -> Iterator[None]:
+    with CHECKERS.registered(Row("broken", text=Broken)):
+        yield
 
 
 def test_failing_provider_fails_closed_by_default(broken_checker: None) -> None:

@@ -27,12 +27,6 @@ def test_to_uint8_is_bit_for_bit_save_images_conversion(shape, dtype) -> None:
     assert np.array_equal(ours, save_image(image))
 
 
-def test_to_uint8_takes_torch_tensors() -> None:
-    torch = pytest.importorskip("torch")
-    image = torch.rand(20, 30, 3)
-    assert np.array_equal(to_uint8(image), save_image(image.numpy()))
-
-
 def test_to_uint8_allocates_no_full_size_float_temporaries() -> None:
     image = np.random.default_rng(0).random((1024, 1024, 3), dtype=np.float32)
     tracemalloc.start()

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from content_safety_guard.safety import Config, Engine, InputError
 from content_safety_guard.safety.image.decode import decode_image, open_image
-from content_safety_guard.safety.image.settings import ImageSettings
+from content_safety_guard.safety.settings.image import ImageSettings
 from PIL import Image
 
 SETTINGS = ImageSettings()

@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from content_safety_guard.safety import InputError, ProviderError, Verdict, load_config
-from content_safety_guard.safety import engine as engine_module
+from content_safety_guard.safety import CHECKERS, Finding, Row
 from content_safety_guard.safety.engine import Engine
 from content_safety_guard.safety.image.censor import censor, flagged_boxes
 from content_safety_guard.safety.image.checker import MAX_EVIDENCE as MAX_DETECTIONS
@@ -19,7 +19,7 @@ from content_safety_guard.safety.image.frames import (
 )
 from content_safety_guard.safety.image.nudenet import Detection
 from content_safety_guard.safety.image.placeholder import BUILTIN, placeholder
-from content_safety_guard.safety.image.settings import ImageSettings
+from content_safety_guard.safety.settings.image import ImageSettings
 from content_safety_guard.safety.image.substitute import substitute
 from image_helpers import (
     BLUE,
@@ -69,7 +69,7 @@ def test_images_must_be_rgb_uint8_arrays(tmp_path, model_dir, bad, expected):
 class _FailingRemote:
     provider, cost = "test:remote", 30
 
-    def check_images(self, images, policy):
+    def check_images(self, images):
         raise ProviderError("test:remote", "service unavailable", code="503", request_id="req-1")
 
 
@@ -79,13 +79,21 @@ class _CountingRemote:
     def __init__(self):
         self.seen = 0
 
-    def check_images(self, images, policy):
+    def check_images(self, images):
         self.seen += len(images)
-        return [policy.judge({"violence": 0.0}, provider=self.provider) for _ in images]
+        return [Finding({"violence": 0.0}, self.provider) for _ in images]
 
 
-def test_remote_failure_fails_closed_or_falls_back_to_local(tmp_path, model_dir, monkeypatch):
-    monkeypatch.setitem(engine_module.IMAGE_CHECKER_FACTORIES, "flaky", lambda c, o: _FailingRemote())
+@pytest.fixture
+def test_checkers():
+    """Rows for the fake remote checkers, removed again after the test."""
+    counting = _CountingRemote()
+    with CHECKERS.registered(Row("flaky", image=lambda setup, rest: _FailingRemote())), \
+            CHECKERS.registered(Row("counting", image=lambda setup, rest: counting)):
+        yield counting
+
+
+def test_remote_failure_fails_closed_or_falls_back_to_local(tmp_path, model_dir, test_checkers):
     closed = _engine(tmp_path, model_dir, ["model:tiny_cls"], mode="remote", remote_image_checkers=["flaky"])
     with pytest.raises(ProviderError, match="service unavailable"):
         closed.check_images([solid(8, 8, RED)])
@@ -97,9 +105,8 @@ def test_remote_failure_fails_closed_or_falls_back_to_local(tmp_path, model_dir,
                                "fallback": "local"}
 
 
-def test_auto_mode_asks_the_remote_checker_only_for_what_local_checks_left_open(tmp_path, model_dir, monkeypatch):
-    counting = _CountingRemote()
-    monkeypatch.setitem(engine_module.IMAGE_CHECKER_FACTORIES, "counting", lambda c, o: counting)
+def test_auto_mode_asks_the_remote_checker_only_for_what_local_checks_left_open(tmp_path, model_dir, test_checkers):
+    counting = test_checkers
     engine = _engine(tmp_path, model_dir, ["model:tiny_cls"], mode="auto", remote_image_checkers=["counting"])
     engine.check_images([solid(8, 8, RED), solid(8, 8, BLUE), solid(8, 8, BLUE)])
     assert counting.seen == 2

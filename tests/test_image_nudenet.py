@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import skimage
 from content_safety_guard.safety import Config, Engine, load_config, models
+from content_safety_guard.safety.image import sidecar
 from content_safety_guard.safety.image.nudenet import Detector, letterbox
 from nudenet import NudeDetector
 from nudenet import nudenet as reference
@@ -27,8 +28,8 @@ SIZES = [(512, 512), (640, 480), (480, 640), (320, 200), (100, 60), (1344, 768),
 
 @pytest.fixture(scope="module")
 def detector() -> Detector:
-    spec = models.find_model("nudenet", Config())
-    return Detector(spec, models.session(spec))
+    spec = sidecar.find_model("nudenet", Config())
+    return Detector(spec, sidecar.session(spec))
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +103,7 @@ def test_a_batch_gives_the_detections_of_single_calls(detector):
 
 
 def test_taxonomy_mapping_of_the_18_classes():
-    spec = models.find_model("nudenet", Config())
+    spec = sidecar.find_model("nudenet", Config())
     assert len(spec.labels) == 18 and set(spec.labels) == set(reference.__labels)
     assert set(spec.categories) == {"FEMALE_GENITALIA_EXPOSED", "MALE_GENITALIA_EXPOSED",
                                     "FEMALE_BREAST_EXPOSED", "BUTTOCKS_EXPOSED", "ANUS_EXPOSED"}
@@ -110,12 +111,47 @@ def test_taxonomy_mapping_of_the_18_classes():
     assert set(spec.thresholds) == set(spec.categories)
 
 
-def test_verdicts_flag_exposed_classes_and_only_record_faces():
+def test_a_lone_whole_image_box_on_a_colour_chart_is_not_counted():
+    """Issue 13: NudeNet takes the colour chart for BUTTOCKS_EXPOSED 0.83 over the whole image;
+    with nothing backing it, that is recorded but does not block (it used to)."""
+    engine = Engine(Config().policy("strict"), Config())
+    chart = engine.check_file(DATA / "color.png")
+    assert chart.level == "safe" and chart.provider == "local:nudenet"
+    found = chart.evidence[0]
+    assert found["label"] == "BUTTOCKS_EXPOSED" and found["box"] == [0, 0, 370, 369]
+    assert found["uncorroborated"] is True and found["score"] > found["threshold"]
+
+
+def _checker(tmp_path=None, **thresholds):
+    from content_safety_guard.safety.image.checker import ModelImageChecker
+    cfg = Config()
+    if thresholds:
+        config = tmp_path / "config.yaml"
+        config.write_text("image:\n  label_thresholds:\n" + "".join(
+            f"    {k}: {v}\n" for k, v in thresholds.items()), encoding="utf-8")
+        cfg = load_config(config)
+    return ModelImageChecker.named("nudenet", cfg)
+
+
+@pytest.mark.parametrize("detections, counted", [
+    # backed by a second detection: counts from the label's threshold
+    ([("FEMALE_BREAST_EXPOSED", 0.4, (10, 10, 50, 50)), ("FACE_FEMALE", 0.3, (20, 0, 30, 30))], 0.4),
+    ([("BUTTOCKS_EXPOSED", 0.5, (0, 0, 300, 300)), ("FEET_EXPOSED", 0.3, (0, 250, 40, 40))], 0.5),
+    # alone: only strong and at most 60% of the image
+    ([("FEMALE_GENITALIA_EXPOSED", 0.8, (100, 100, 60, 60))], 0.8),
+    ([("FEMALE_GENITALIA_EXPOSED", 0.39, (100, 100, 60, 60))], 0.0),   # a butterfly's wings
+    ([("BUTTOCKS_EXPOSED", 0.83, (0, 0, 300, 290))], 0.0),              # a colour chart
+])
+def test_corroboration_rule(detections, counted):
+    from content_safety_guard.safety.image.nudenet import Detection
+    dets = [Detection(label, score, box) for label, score, box in detections]
+    scores, evidence = _checker()._from_detections(dets, 300 * 300)
+    assert scores["sexual"] == counted
+    assert any(e.get("uncorroborated") for e in evidence) == (counted == 0.0)
+
+
+def test_verdicts_record_faces_only():
     engine = Engine(Config().policy("normal"), Config())
-    chart = engine.check_file(DATA / "color.png")  # NudeNet's false positive: BUTTOCKS_EXPOSED 0.83
-    assert chart.level == "unsafe" and chart.categories == ("sexual",)
-    assert chart.provider == "local:nudenet"
-    assert chart.evidence[0]["label"] == "BUTTOCKS_EXPOSED" and chart.evidence[0]["box"] == [0, 0, 370, 369]
     portrait = engine.check_file(DATA / "astronaut.png")
     assert portrait.level == "safe" and portrait.scores == {"sexual": 0.0}
     assert portrait.evidence[0]["label"] == "FACE_FEMALE" and portrait.evidence[0]["category"] is None
@@ -127,6 +163,14 @@ def test_label_thresholds_in_the_config_override_the_sidecar(tmp_path):
     cfg = load_config(config)
     verdict = Engine(cfg.policy("normal"), cfg).check_file(DATA / "color.png")
     assert verdict.level == "safe" and verdict.evidence[0]["threshold"] == 0.9
+    assert "uncorroborated" not in verdict.evidence[0]  # below 0.9: not flagged at all
+
+
+def test_a_lowered_label_threshold_counts_backed_detections(tmp_path):
+    from content_safety_guard.safety.image.nudenet import Detection
+    dets = [Detection("FEMALE_BREAST_EXPOSED", 0.2, (0, 0, 10, 10)), Detection("FACE_FEMALE", 0.5, (0, 20, 9, 9))]
+    assert _checker()._from_detections(dets, 10_000)[0]["sexual"] == 0.0
+    assert _checker(tmp_path, FEMALE_BREAST_EXPOSED=0.15)._from_detections(dets, 10_000)[0]["sexual"] == 0.2
 
 
 def test_a_larger_nudenet_dropped_in_with_its_sidecar_matches_the_package(tmp_path, monkeypatch):
@@ -135,11 +179,11 @@ def test_a_larger_nudenet_dropped_in_with_its_sidecar_matches_the_package(tmp_pa
     monkeypatch.setattr(models, "_dir_providers", [])
     onnx_path = tmp_path / "nudenet_640.onnx"
     shutil.copy(models.nudenet_onnx(), onnx_path)
-    sidecar = (models.BUILTIN_SIDECARS["nudenet"]).read_text().replace('"size": 320', '"size": 640')
-    (tmp_path / "nudenet_640.json").write_text(sidecar, encoding="utf-8")
-    spec = models.find_model("nudenet_640", Config(models_dirs=(str(tmp_path),)))
+    text = (models.BUILTIN_SIDECARS["nudenet"]).read_text().replace('"size": 320', '"size": 640')
+    (tmp_path / "nudenet_640.json").write_text(text, encoding="utf-8")
+    spec = sidecar.find_model("nudenet_640", Config(models_dirs=(str(tmp_path),)))
     assert (spec.input.height, spec.input.width) == (640, 640)
-    ours = Detector(spec, models.session(spec))
+    ours = Detector(spec, sidecar.session(spec))
     theirs = NudeDetector(model_path=str(onnx_path), inference_resolution=640)
     for name in ("astronaut.png", "color.png", "camera.png"):
         path = str(DATA / name)

@@ -1,4 +1,6 @@
-"""Layer rules: safety/ never imports torch or ComfyUI; only nodes/comfy.py touches ComfyUI."""
+"""Layer rules: safety/ never imports torch or ComfyUI; only nodes/comfy.py touches ComfyUI;
+inside safety/ every import (module-level, in a function, under TYPE_CHECKING) points down
+the layers below, and nodes/ use only safety's public API."""
 
 from __future__ import annotations
 
@@ -19,6 +21,134 @@ def imported_roots(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             roots.add(node.module.split(".")[0])
     return roots
+
+
+# safety/'s layers, bottom first: a module may import its own layer and the ones below.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("taxonomy", "cache"),
+    ("verdict",),
+    ("decision",),
+    ("errors",),
+    ("schema", "inputs", "files", "credentials"),
+    ("settings", "policy"),
+    ("config",),
+    ("text", "remote", "models"),
+    ("llm", "image"),
+    ("labels", "audit"),
+    ("checkers",),
+    ("engine",),
+    ("cli", "__main__"),
+    ("__init__",),  # the public API, on top of the library
+)
+RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
+
+
+def module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def internal_imports(path: Path, root: Path) -> list[tuple[int, str]]:
+    """(line, module) of every relative import anywhere in the file, resolved to a dotted
+    name from `root` (`from .. import models` -> safety.models)."""
+    module = module_name(path, root)
+    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package[:len(package) - node.level + 1]
+            if node.module:
+                found.append((node.lineno, ".".join(base + node.module.split("."))))
+            else:
+                found += [(node.lineno, ".".join(base + [alias.name])) for alias in node.names]
+    return found
+
+
+def layer(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def upward_imports(root: Path) -> list[str]:
+    """Every import in root/safety that points up the layers, or at a module in no layer."""
+    problems = []
+    for path in sorted((root / "safety").rglob("*.py")):
+        here = module_name(path, root)
+        for line, target in internal_imports(path, root):
+            if not target.startswith("safety"):
+                problems.append(f"{path.relative_to(root)}:{line}: imports {target} outside safety/")
+                continue
+            if layer(here) not in RANK or layer(target) not in RANK:
+                problems.append(f"{path.relative_to(root)}:{line}: {layer(here)} or {layer(target)} "
+                                f"is in no layer (add it to LAYERS in tests/test_layers.py)")
+            elif RANK[layer(target)] > RANK[layer(here)]:
+                problems.append(f"{path.relative_to(root)}:{line}: {layer(here)} imports {target}, "
+                                f"a layer above it")
+    return problems
+
+
+def import_cycles(root: Path) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan), any import counted."""
+    graph: dict[str, set[str]] = {}
+    for path in (root / "safety").rglob("*.py"):
+        graph[module_name(path, root)] = {t for _, t in internal_imports(path, root)}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph.get(v, ()):
+            if w not in graph:
+                continue
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return cycles
+
+
+def test_safety_imports_point_down_the_layers() -> None:
+    assert upward_imports(ROOT) == []
+
+
+def test_safety_has_no_import_cycle() -> None:
+    assert import_cycles(ROOT) == []
+
+
+def test_the_layer_check_catches_an_upward_import_inside_a_function(tmp_path: Path) -> None:
+    (tmp_path / "safety" / "text").mkdir(parents=True)
+    (tmp_path / "safety" / "__init__.py").write_text("from .engine import Engine\n")
+    (tmp_path / "safety" / "engine.py").write_text("from .text.lexicon import LexiconChecker\n")
+    (tmp_path / "safety" / "text" / "__init__.py").write_text("")
+    (tmp_path / "safety" / "text" / "lexicon.py").write_text(
+        "def build():\n    from ..engine import Engine\n    return Engine\n")
+    assert upward_imports(tmp_path) == [
+        "safety/text/lexicon.py:2: text imports safety.engine, a layer above it"]
+    assert import_cycles(tmp_path) == [["safety.engine", "safety.text.lexicon"]]
+
+
+def test_nodes_use_only_the_public_api_of_safety() -> None:
+    for path in (ROOT / "nodes").rglob("*.py"):
+        for line, target in internal_imports(path, ROOT):
+            assert target == "safety" or target.startswith("nodes"), \
+                f"{path.relative_to(ROOT)}:{line}: imports {target}; use the public API (safety/__init__.py)"
 
 
 def test_library_never_imports_torch_or_comfyui() -> None:

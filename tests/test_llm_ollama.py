@@ -7,7 +7,6 @@ import json
 import os
 import stat
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -119,12 +118,10 @@ def test_5xx_and_429_are_retried_a_bounded_number_of_times(ollama: OllamaServer)
 
 def test_a_slow_server_times_out_without_retrying(ollama: OllamaServer) -> None:
     ollama.state.delay_s = 1.5
-    start = time.monotonic()
     with pytest.raises(ProviderError) as info:
         judge(config(ollama.url), "hello", model="qwen2.5:3b", timeout=0.3)
-    elapsed = time.monotonic() - start
     assert info.value.code == "timeout" and "did not answer within 0.3 s" in info.value.reason
-    assert elapsed < 1.2 and len(ollama.calls("/api/chat")) == 1
+    assert len(ollama.calls("/api/chat")) == 1
 
 
 def test_policy_timeout_applies_without_a_widget(ollama: OllamaServer) -> None:

@@ -108,7 +108,7 @@ def test_broken_credentials_file_does_not_quote_it(tmp_path: Path) -> None:
     creds.write_text("dashscope:\n  api_key: sk-leaky-secret\n   bad: [indent\n")
     with pytest.raises(ConfigError) as info:
         api_key("https://dashscope.aliyuncs.com/v1", str(creds))
-    assert "not valid YAML" in str(info.value) and "sk-leaky-secret" not in str(info.value)
+    assert "invalid YAML" in str(info.value) and "sk-leaky-secret" not in str(info.value)
     creds.write_text(yaml.safe_dump({"dashscope": {"apikey": "sk-leaky-secret"}}))
     with pytest.raises(ConfigError, match=r"dashscope.apikey: unknown key") as info:
         api_key("https://dashscope.aliyuncs.com/v1", str(creds))
@@ -156,7 +156,7 @@ def test_retry_after_is_honoured_but_capped(remote: OpenAIServer, monkeypatch: p
     verdict = judge(remote_config(remote), VIOLENT)
     elapsed = time.monotonic() - start
     assert verdict.level == "unsafe" and len(remote.calls(CHAT)) == 2
-    assert 0.25 <= elapsed < 3
+    assert 0.25 <= elapsed < 60  # the cap, not the hour the server asked for (load only adds time)
 
 
 def test_remote_model_not_served_is_an_error(remote: OpenAIServer, monkeypatch: pytest.MonkeyPatch) -> None:

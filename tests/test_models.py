@@ -20,6 +20,7 @@ from content_safety_guard.safety import (
     load_config,
     models,
 )
+from content_safety_guard.safety.image import sidecar
 from image_helpers import (
     BLUE,
     RED,
@@ -45,8 +46,9 @@ def _config(*dirs: Path) -> Config:
 
 def test_builtin_nudenet_comes_from_the_wheel_without_importing_it():
     code = ("import sys; sys.path.insert(0, 'tests'); import conftest\n"
-            "from content_safety_guard.safety import Config, models\n"
-            "spec = models.find_model('nudenet', Config()); models.session(spec)\n"
+            "from content_safety_guard.safety import Config\n"
+            "from content_safety_guard.safety.image import sidecar\n"
+            "spec = sidecar.find_model('nudenet', Config()); sidecar.session(spec)\n"
             "print(spec.path.name, spec.kind, len(spec.labels), 'nudenet' in sys.modules, 'cv2' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["320n.onnx", "detector", "18", "False", "False"]
@@ -59,35 +61,35 @@ def test_host_folders_come_before_config_folders(tmp_path):
     build_classifier(configured, "only_here")
     models.add_search_dirs(lambda: [str(host)])
     cfg = _config(configured)
-    assert models.find_model("shared", cfg).path == host / "shared.onnx"
-    assert models.find_model("only_here", cfg).path == configured / "only_here.onnx"
+    assert sidecar.find_model("shared", cfg).path == host / "shared.onnx"
+    assert sidecar.find_model("only_here", cfg).path == configured / "only_here.onnx"
 
 
 def test_a_user_file_named_nudenet_overrides_the_builtin(tmp_path):
     build_classifier(tmp_path, "nudenet")
-    assert models.find_model("nudenet", _config(tmp_path)).path == tmp_path / "nudenet.onnx"
+    assert sidecar.find_model("nudenet", _config(tmp_path)).path == tmp_path / "nudenet.onnx"
 
 
 def test_unknown_model_lists_the_folders_looked_in(tmp_path):
     with pytest.raises(ConfigError, match=f"model 'nsfw_vit' not found: .* in {tmp_path}"):
-        models.find_model("nsfw_vit", _config(tmp_path))
+        sidecar.find_model("nsfw_vit", _config(tmp_path))
 
 
 @pytest.mark.parametrize("name", ["../escape", "a/../../b", "/abs", "with space", ""])
 def test_model_names_cannot_leave_the_models_folder(tmp_path, name):
     with pytest.raises(ConfigError, match="model name"):
-        models.find_model(name, _config(tmp_path))
+        sidecar.find_model(name, _config(tmp_path))
 
 
 def test_model_without_sidecar_and_sidecar_without_model(tmp_path):
     onnx_path = build_classifier(tmp_path, "lonely")
     onnx_path.with_suffix(".json").unlink()
     with pytest.raises(ConfigError, match=r"lonely\.onnx: model has no sidecar; expected .*lonely\.json"):
-        models.find_model("lonely", _config(tmp_path))
+        sidecar.find_model("lonely", _config(tmp_path))
     onnx_path.unlink()
     write_sidecar(tmp_path / "orphan.json", {"kind": "classifier"})
     with pytest.raises(ConfigError, match=r"orphan\.json: sidecar without its model file .*orphan\.onnx"):
-        models.find_model("orphan", _config(tmp_path))
+        sidecar.find_model("orphan", _config(tmp_path))
 
 
 @pytest.mark.parametrize("content, expected", [
@@ -97,9 +99,9 @@ def test_model_without_sidecar_and_sidecar_without_model(tmp_path):
 def test_corrupt_onnx_is_a_config_error_naming_the_file(tmp_path, content, expected):
     onnx_path = build_classifier(tmp_path, "bad")
     onnx_path.write_bytes(content)
-    spec = models.find_model("bad", _config(tmp_path))
+    spec = sidecar.find_model("bad", _config(tmp_path))
     with pytest.raises(ConfigError, match=f"{onnx_path}: {expected}"):
-        models.session(spec)
+        sidecar.session(spec)
 
 
 def _sidecar():
@@ -140,10 +142,10 @@ def _set(data, path, value):
 ])
 def test_sidecar_with_wrong_fields_names_file_and_field(tmp_path, field, value, expected):
     build_classifier(tmp_path, "m")
-    sidecar = write_sidecar(tmp_path / "m.json", _set(_sidecar(), field, value))
+    path = write_sidecar(tmp_path / "m.json", _set(_sidecar(), field, value))
     with pytest.raises(ConfigError) as info:
-        models.find_model("m", _config(tmp_path))
-    assert str(info.value).startswith(f"{sidecar}: ") and expected in str(info.value)
+        sidecar.find_model("m", _config(tmp_path))
+    assert str(info.value).startswith(f"{path}: ") and expected in str(info.value)
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -155,7 +157,7 @@ def test_sidecar_that_is_not_a_json_mapping(tmp_path, raw, expected):
     build_classifier(tmp_path, "m")
     (tmp_path / "m.json").write_bytes(raw)
     with pytest.raises(ConfigError, match=f"m.json: .*{expected}"):
-        models.find_model("m", _config(tmp_path))
+        sidecar.find_model("m", _config(tmp_path))
 
 
 @pytest.mark.parametrize("field, value, expected", [
@@ -170,14 +172,14 @@ def test_sidecar_that_does_not_fit_its_model(tmp_path, field, value, expected):
         data["categories"] = {}
     write_sidecar(tmp_path / "m.json", data)
     with pytest.raises(ConfigError, match=expected):
-        models.session(models.find_model("m", _config(tmp_path)))
+        sidecar.session(sidecar.find_model("m", _config(tmp_path)))
 
 
 def test_one_session_per_model_shared_by_threads_and_reloaded_when_the_file_changes(tmp_path):
     build_classifier(tmp_path, "m")
-    spec = models.find_model("m", _config(tmp_path))
+    spec = sidecar.find_model("m", _config(tmp_path))
     results: list[object] = []
-    threads = [threading.Thread(target=lambda: results.append(models.session(spec))) for _ in range(8)]
+    threads = [threading.Thread(target=lambda: results.append(sidecar.session(spec))) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
@@ -185,7 +187,7 @@ def test_one_session_per_model_shared_by_threads_and_reloaded_when_the_file_chan
     assert len(results) == 8 and all(s is results[0] for s in results)
     stat = spec.path.stat()
     os.utime(spec.path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
-    assert models.session(spec) is not results[0]
+    assert sidecar.session(spec) is not results[0]
 
 
 def test_concurrent_checks_give_the_sequential_results(tmp_path):
@@ -233,23 +235,23 @@ def test_missing_model_named_by_a_policy_fails_the_check(tmp_path):
     with pytest.raises(ConfigError, match="model 'absent' not found"):
         Engine(cfg.policy(), cfg).check_images([solid(4, 4, RED)])
     cfg = load_config(write_config(tmp_path, tmp_path, ["nonsense"], name="other.yaml"))
-    with pytest.raises(ConfigError, match="policy 'tiny' .*image checker 'nonsense' not available"):
+    with pytest.raises(ConfigError, match=r"policy 'tiny' .*image checker\(s\) nonsense not available"):
         Engine(cfg.policy(), cfg).check_images([solid(4, 4, RED)])
 
 
 def test_sidecar_is_reread_when_it_changes(tmp_path):
     build_classifier(tmp_path, "m")
     cfg = _config(tmp_path)
-    assert models.find_model("m", cfg).thresholds == {"nsfw": 0.6}
+    assert sidecar.find_model("m", cfg).thresholds == {"nsfw": 0.6}
     data = json.loads((tmp_path / "m.json").read_text())
     data["thresholds"] = {"nsfw": 0.9}
     write_sidecar(tmp_path / "m.json", data)
     stat = (tmp_path / "m.json").stat()
     os.utime(tmp_path / "m.json", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
-    assert models.find_model("m", cfg).thresholds == {"nsfw": 0.9}
-    assert np.isclose(models.find_model("m", cfg).input.scale, 1 / 255)
-    assert [k for k in models._spec_cache if k[2] == str(tmp_path / "m.json")] == [
-        ("m", str(tmp_path / "m.onnx"), str(tmp_path / "m.json"))]  # edits replace, not pile up
+    assert sidecar.find_model("m", cfg).thresholds == {"nsfw": 0.9}
+    assert np.isclose(sidecar.find_model("m", cfg).input.scale, 1 / 255)
+    entries = [k for k in models._SIDECARS._items if k[-1] == str(tmp_path / "m.json")]
+    assert entries == [(sidecar.__name__, "m", str(tmp_path / "m.onnx"), str(tmp_path / "m.json"))]  # edits replace
 
 
 def test_an_edited_sidecar_is_checked_against_the_cached_session(tmp_path):
@@ -257,12 +259,32 @@ def test_an_edited_sidecar_is_checked_against_the_cached_session(tmp_path):
     fits it must still be refused (not zip 3 labels with 2 outputs)."""
     build_classifier(tmp_path, "m")
     cfg = _config(tmp_path)
-    first = models.session(models.find_model("m", cfg))
+    first = sidecar.session(sidecar.find_model("m", cfg))
     write_sidecar(tmp_path / "m.json", {**_sidecar(), "labels": ["a", "b", "c"], "categories": {}})
     stat = (tmp_path / "m.json").stat()
     os.utime(tmp_path / "m.json", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     with pytest.raises(ConfigError, match="labels: 3 labels need a classifier output"):
-        models.session(models.find_model("m", cfg))
+        sidecar.session(sidecar.find_model("m", cfg))
     write_sidecar(tmp_path / "m.json", _sidecar())
     os.utime(tmp_path / "m.json", ns=(stat.st_atime_ns, stat.st_mtime_ns + 2 * 10**9))
-    assert models.session(models.find_model("m", cfg)) is first
+    assert sidecar.session(sidecar.find_model("m", cfg)) is first
+
+
+def test_model_names_resolve_by_the_sidecar_modality(tmp_path):
+    """`model:<name>` finds text models for text_checkers and image models for image_checkers."""
+    build_classifier(tmp_path, "pictures")
+    (tmp_path / "words.onnx").write_bytes((tmp_path / "pictures.onnx").read_bytes())
+    write_sidecar(tmp_path / "words.json", {"modality": "text", "labels": ["safe", "toxic"]})
+    cfg = _config(tmp_path)
+    assert models.find_model("words", cfg).modality == "text"
+    assert models.find_model("pictures", cfg).modality == "image"
+    policy = cfg.policy()
+    with pytest.raises(ConfigError, match="words.json.*text models are not supported"):
+        Engine(replace(policy, text_checkers=("model:words",)), cfg)
+    with pytest.raises(ConfigError, match="'pictures' .*is an image model; text_checkers need"):
+        Engine(replace(policy, text_checkers=("model:pictures",)), cfg)
+    with pytest.raises(ConfigError, match="modality: text model 'words' used as an image checker"):
+        Engine(replace(policy, image_checkers=("model:words",)), cfg).check_images([np.zeros((4, 4, 3), np.uint8)])
+    write_sidecar(tmp_path / "words.json", {"modality": "audio"})
+    with pytest.raises(ConfigError, match="words.json: modality: must be one of image, text"):
+        models.find_model("words", cfg)

@@ -100,7 +100,7 @@ def test_through_comfyui_folder_paths(tmp_path: Path) -> None:
         from content_safety_guard.nodes import comfy
         from content_safety_guard.nodes.image_load import ContentSafetyLoadImage
         from content_safety_guard.safety import ContentSafetyError
-        assert comfy.IN_COMFYUI
+        assert comfy.folder_paths.__file__.startswith({COMFYUI_DIR!r})
         off = dict(enable_safe_check=False, check_mode="local", policy="normal", on_unsafe="raise")
         out = {{}}
         for name in ["../outside.png", {str(tmp_path / "outside.png")!r}, "in\\0side.png", "inside.png"]:

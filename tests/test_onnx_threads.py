@@ -9,7 +9,7 @@ import pytest
 from content_safety_guard.safety import Engine
 from content_safety_guard.safety.config import load_config
 from content_safety_guard.safety.errors import ConfigError
-from content_safety_guard.safety.image.settings import ImageSettings
+from content_safety_guard.safety.settings.image import ImageSettings
 from image_helpers import BLUE, build_classifier, solid, write_config
 
 

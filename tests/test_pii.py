@@ -6,7 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from content_safety_guard.safety import BUILTIN_POLICIES, Engine
+from content_safety_guard.safety import BUILTIN_POLICIES, Engine, Policy, Verdict
+from content_safety_guard.safety.settings.checks import PiiSettings
 from content_safety_guard.safety.text.pii import PiiChecker, find_pii
 
 VALID_ID = "11010519491231002X"          # a well-known sample number with a valid check char
@@ -101,9 +102,14 @@ def test_not_emails() -> None:
     assert find_pii("user@localhost and @handle and a@b.c", ["email"]) == []
 
 
+def _check(text: str, policy: Policy) -> Verdict:
+    """The checker under the policy's rules, judged by that policy (as the engine does)."""
+    return policy.decide(PiiChecker(PiiSettings(policy.pii)).check_text(text))
+
+
 def test_checker_evidence_is_masked_and_spans_point_at_the_original() -> None:
     text = f"身份证{VALID_ID} 手机+86 138-1234-5678 卡{CARD} mail alice.smith@example.com"
-    verdict = PiiChecker().check_text(text, BUILTIN_POLICIES["normal"])
+    verdict = _check(text, BUILTIN_POLICIES["normal"])
     assert verdict.provider == "local:pii"
     assert verdict.level == "controversial" and verdict.categories == ("pii",)
     assert verdict.scores == {"pii": 1.0}
@@ -119,17 +125,17 @@ def test_checker_evidence_is_masked_and_spans_point_at_the_original() -> None:
 
 def test_strict_policy_blocks_and_lax_policy_runs_no_rules() -> None:
     text = "call 13812345678"
-    assert PiiChecker().check_text(text, BUILTIN_POLICIES["strict"]).level == "unsafe"
-    lax = PiiChecker().check_text(text, BUILTIN_POLICIES["lax"])
+    assert _check(text, BUILTIN_POLICIES["strict"]).level == "unsafe"
+    lax = _check(text, BUILTIN_POLICIES["lax"])
     assert (lax.level, lax.evidence, lax.scores) == ("safe", (), {"pii": 0.0})
 
 
 def test_rules_disabled_by_policy_do_not_fire() -> None:
     policy = replace(BUILTIN_POLICIES["normal"], pii=frozenset({"email"}))
     text = f"{VALID_ID} 13812345678 {CARD}"
-    verdict = PiiChecker().check_text(text, policy)
+    verdict = _check(text, policy)
     assert (verdict.level, verdict.evidence) == ("safe", ())
-    verdict = PiiChecker().check_text(text + " a@example.org", policy)
+    verdict = _check(text + " a@example.org", policy)
     assert [e["rule"] for e in verdict.evidence] == ["email"]
 
 

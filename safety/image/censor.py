@@ -21,7 +21,8 @@ def flagged_boxes(verdict: Verdict) -> list[tuple[int, int, int, int]] | None:
     for item in verdict.evidence:
         box, category = item.get("box"), item.get("category")
         threshold = item.get("threshold", 0.0)
-        if box and category in verdict.categories and item.get("score", 0.0) >= threshold:
+        if (box and category in verdict.categories and item.get("score", 0.0) >= threshold
+                and not item.get("uncorroborated")):
             boxes.append(tuple(int(v) for v in box))  # type: ignore[arg-type]
             covered.add(category)
     return boxes if boxes and covered >= set(verdict.categories) else None

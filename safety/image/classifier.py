@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
-from ..models import ModelSpec
+from .sidecar import ModelSpec
 from .tensor import to_input
 
 if TYPE_CHECKING:  # onnxruntime loads with the first session, not with the pack

@@ -26,7 +26,7 @@ import numpy as np
 from PIL import ExifTags, Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from ..errors import InputError
-from .settings import ImageSettings
+from ..settings.image import ImageSettings
 
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")  # JPEG covers MPO
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".mpo", ".jfif")

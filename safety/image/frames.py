@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from itertools import islice
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..verdict import Verdict, combine
-
-if TYPE_CHECKING:
-    from ..engine import Engine
 
 MAX_EVIDENCE = 64
 
@@ -22,17 +18,18 @@ def sample(count: int, stride: int) -> list[int]:
     return list(range(0, count, max(1, stride)))
 
 
-def check_frames(engine: Engine, frames: Iterable[tuple[int, np.ndarray]], *, chunk: int,
+def check_frames(check_images: Callable[[list[np.ndarray]], list[Verdict]],
+                 frames: Iterable[tuple[int, np.ndarray]], *, chunk: int,
                  early_exit: bool = True, max_pixels: int | None = None,
                  progress: Callable[[int], None] | None = None) -> dict[int, Verdict]:
-    """Verdicts of (index, frame) pairs, `chunk` frames per engine call (fewer when they
-    would hold more than `max_pixels`: decoded frames of a large file are big); with
+    """Verdicts of (index, frame) pairs, `chunk` frames per `check_images` call (fewer when
+    they would hold more than `max_pixels`: decoded frames of a large file are big); with
     `early_exit` the frames after the first chunk holding an unsafe one are not checked."""
     verdicts: dict[int, Verdict] = {}
     it = iter(frames)
     while batch := _next_chunk(it, max(1, chunk), max_pixels):
         indices = [index for index, _ in batch]
-        results = engine.check_images([frame for _, frame in batch])
+        results = check_images([frame for _, frame in batch])
         del batch  # the frames go before the next ones decode
         verdicts.update(zip(indices, results))
         if progress is not None:

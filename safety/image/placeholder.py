@@ -4,33 +4,36 @@ user's own from the config, fitted to the size of the image it replaces."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+from ..cache import FileStampedCache
 from .decode import decode_image
-from .settings import ImageSettings
+from ..settings.image import ImageSettings
 
 BUILTIN = Path(__file__).resolve().parents[2] / "assets" / "placeholder.png"
 
 
-@lru_cache(maxsize=4)
-def _source(path: str, mtime_ns: int) -> Image.Image:
-    frame = decode_image(path, ImageSettings())[0]
-    return Image.fromarray(frame.rgb)
+_SOURCES: FileStampedCache[Image.Image] = FileStampedCache(maxsize=4)
+
+
+def _source(path: str) -> Image.Image:
+    def load() -> Image.Image:
+        return Image.fromarray(decode_image(path, ImageSettings())[0].rgb)
+
+    try:
+        return _SOURCES.get(path, [path], load)
+    except OSError:
+        return load()  # decode_image reports the missing file with its name
 
 
 def placeholder(width: int, height: int, path: str | None = None) -> np.ndarray:
     """HxWx3 uint8: the placeholder scaled to fit, centred on its own background colour.
     A broken user placeholder raises InputError naming the file (config image.placeholder)."""
     file = Path(path) if path else BUILTIN
-    try:
-        mtime = file.stat().st_mtime_ns
-    except OSError:
-        mtime = 0  # decode_image reports the missing file with its name
-    source = _source(str(file), mtime)
+    source = _source(str(file))
     background = source.getpixel((0, 0))
     scale = min(width / source.width, height / source.height)
     size = (max(1, round(source.width * scale)), max(1, round(source.height * scale)))

@@ -7,7 +7,7 @@ import numpy as np
 from ..verdict import Verdict
 from .censor import censor, flagged_boxes
 from .placeholder import placeholder
-from .settings import ImageSettings
+from ..settings.image import ImageSettings
 
 
 def substitute(image: np.ndarray, verdict: Verdict, settings: ImageSettings) -> tuple[np.ndarray, str]:

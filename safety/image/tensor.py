@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..models import InputSpec
+from .sidecar import InputSpec
 
 
 def to_input(batch: np.ndarray, spec: InputSpec) -> np.ndarray:

@@ -7,7 +7,7 @@ from typing import Any
 from ..errors import ProviderError
 from .client import ChatReply, ChatRequest
 from .http import call, safe_url, session
-from .settings import LLMSettings
+from ..settings.llm import LLMSettings
 
 _META_KEYS = ("done_reason", "prompt_eval_count", "eval_count", "total_duration")
 

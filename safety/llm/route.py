@@ -19,7 +19,7 @@ from .gpu import free_gpu_mib
 from .http import safe_url
 from .ollama import OllamaClient, canonical
 from .openai_compat import OpenAICompatClient
-from .settings import LLMSettings, is_loopback_url
+from ..settings.llm import LLMSettings, is_loopback_url
 
 PROBE_TTL_S = 30.0
 PROBE_TIMEOUT_S = 3.0

@@ -1,2 +1,2 @@
-"""Remote moderation services. Only `settings` is imported eagerly (config parsing);
-the SDK-backed modules load when a remote checker is first built."""
+"""Remote moderation: Alibaba Cloud Green. The SDK-backed modules load when a remote
+checker is first built; the `aliyun` config section lives in safety/settings/."""

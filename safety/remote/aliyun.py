@@ -27,14 +27,14 @@ from alibabacloud_tea_openapi import utils_models as openapi_models
 from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
 from darabonba.runtime import RuntimeOptions
 from Tea.exceptions import UnretryableException
-from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_before_delay, wait_exponential, wait_random
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential, wait_random
 
 from ..cache import SharedCache
 from ..errors import ProviderError
 from .credentials import AliyunCredentials
 from .redact import Redactor, guard_sdk_logs
-from .services import CLASSIC, IMAGE, PLUS
-from .settings import AliyunSettings
+from ..settings.aliyun_services import CLASSIC, IMAGE, PLUS
+from ..settings.aliyun import AliyunSettings
 
 T = TypeVar("T")
 USER_AGENT = "comfyui-content-safety"
@@ -136,7 +136,11 @@ def body_fault(code: Any, message: Any, request_id: str) -> Fault | None:
 
 class GreenClient:
     """One per (settings, credentials): holds an SDK client per region. The SDK pools
-    HTTP connections per host, so checks reuse TCP connections across node runs."""
+    HTTP connections per host, so checks reuse TCP connections across node runs.
+    `clock` and `sleep` measure and spend the time to the deadline (tests inject both)."""
+
+    clock: Callable[[], float] = staticmethod(time.monotonic)
+    sleep: Callable[[float], None] = staticmethod(time.sleep)
 
     def __init__(self, settings: AliyunSettings, credentials: AliyunCredentials) -> None:
         self.settings = settings
@@ -157,7 +161,7 @@ class GreenClient:
 
     def runtime(self, deadline: float) -> RuntimeOptions:
         """Per-attempt timeouts, shortened so an attempt cannot outlive the deadline."""
-        left_ms = max(int((deadline - time.monotonic()) * 1000), 1)
+        left_ms = max(int((deadline - self.clock()) * 1000), 1)
         s = self.settings
         return RuntimeOptions(connect_timeout=min(int(s.connect_timeout_s * 1000), left_ms),
                               read_timeout=min(int(s.read_timeout_s * 1000), left_ms))
@@ -193,7 +197,7 @@ class GreenClient:
         for region in self.regions:
             if failures and not failures[-1][1].regional:
                 break
-            if time.monotonic() >= deadline:
+            if self.clock() >= deadline:
                 break
             try:
                 return self._with_retries(region, attempt, deadline)
@@ -225,8 +229,8 @@ class GreenClient:
 
         retrying = Retrying(
             retry=retry_if_exception(lambda e: isinstance(e, Fault) and e.retryable),
-            stop=stop_after_attempt(s.retries + 1) | stop_before_delay(max(deadline - time.monotonic(), 0)),
-            wait=wait, reraise=True)
+            stop=stop_after_attempt(s.retries + 1) | (lambda state: self.clock() + state.upcoming_sleep >= deadline),
+            wait=wait, sleep=self.sleep, reraise=True)
         return retrying(attempt_once)
 
 

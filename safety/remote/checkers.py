@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -14,18 +14,15 @@ from PIL import Image
 
 from ..cache import SharedCache
 from ..config import Config
-from ..engine import prepare_image
 from ..errors import InputError
-from ..policy import Policy
-from ..verdict import Verdict
+from ..settings.checks import RemoteCheckSettings
+from ..verdict import Finding
 from .aliyun import CLIENTS_KEPT, GreenClient, Region, Reply, shared_client
 from .credentials import load_credentials
 from .labels import Reading, read_classic, read_image, read_plus, scores_and_evidence
-from .services import IMAGE, IMAGE_SERVICES, PLUS, TEXT_SERVICES, image_service, text_service
+from ..settings.aliyun_services import IMAGE, PLUS, image_service, text_service
 from .upload import Uploader
 
-SERVICE_OPTION = "remote_content_safe_service"
-THRESHOLD_OPTION = "remote_confidence_threshold"
 COST = 30
 MAX_IMAGE_BYTES = 20 * 1024 * 1024  # ImageModeration's size limit
 _BOUNDARIES = "\n。！？!?；;.\t ，,"
@@ -61,27 +58,8 @@ def split_text(text: str, limit: int, overlap: int = OVERLAP) -> list[str]:
     return chunks
 
 
-def _threshold(options: Mapping[str, Any], default: float) -> float:
-    value = options.get(THRESHOLD_OPTION, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
-        raise InputError(f"{THRESHOLD_OPTION} must be a number from 0 to 100, got {value!r}")
-    return float(value)
-
-
-def _service(options: Mapping[str, Any], default: str, own: tuple[str, ...],
-             other: tuple[str, ...]) -> str:
-    """The node's service when it is one of this checker's kind (an image node's
-    options also reach the text checker factory), else the config's default."""
-    choice = options.get(SERVICE_OPTION) or default
-    if choice in own:
-        return choice
-    if choice in other:
-        return default
-    raise InputError(f"{SERVICE_OPTION}: unknown service {choice!r}; expected one of "
-                     f"{', '.join(own)}")
-
-
-def _client(config: Config) -> GreenClient:
+def client(config: Config) -> GreenClient:
+    """The shared client of the config's `aliyun` section and the credentials."""
     return shared_client(config.aliyun, load_credentials(config.credentials_file, config.source))
 
 
@@ -98,14 +76,15 @@ class AliyunTextChecker:
 
     cost = COST
 
-    def __init__(self, client: GreenClient, choice: str, threshold: float) -> None:
+    def __init__(self, client: GreenClient, settings: RemoteCheckSettings) -> None:
         self.client = client
-        self.service = text_service(choice)
-        self.threshold = threshold
+        self.service = text_service(settings.service)
+        self.threshold = settings.confidence_threshold
+        self.timeout_s = settings.timeout_s
         self.provider = f"aliyun:{self.service.api}"
         self._context = {"provider": "aliyun", "api": self.service.api, "service": self.service.name}
 
-    def check_text(self, text: str, policy: Policy) -> Verdict:
+    def check_text(self, text: str) -> Finding:
         start = time.perf_counter()
         limit = self.client.settings.max_text_chars
         if len(text) > limit:
@@ -113,14 +92,12 @@ class AliyunTextChecker:
                              f"(aliyun.max_text_chars in the config)")
         parts = split_text(text, self.service.max_chars)
         if not parts:
-            return policy.judge({}, provider=self.provider,
-                                evidence=[{**self._context, "note": "empty text, not sent"}])
-        deadline = time.monotonic() + policy.timeout_s
+            return Finding(provider=self.provider, evidence=({**self._context, "note": "empty text, not sent"},))
+        deadline = self.client.clock() + self.timeout_s
         readings = _parallel(lambda part: self._read(part, deadline), parts,
                              self.client.settings.concurrency)
         scores, evidence = scores_and_evidence(readings, self.threshold, self._context)
-        return policy.judge(scores, provider=self.provider, evidence=evidence,
-                            latency_ms=(time.perf_counter() - start) * 1000)
+        return Finding(scores, self.provider, tuple(evidence), (time.perf_counter() - start) * 1000)
 
     def _read(self, part: str, deadline: float) -> Reading:
         api, name = self.service.api, self.service.name
@@ -155,23 +132,23 @@ class AliyunImageChecker:
     cost = COST
     provider = f"aliyun:{IMAGE}"
 
-    def __init__(self, client: GreenClient, service: str, threshold: float) -> None:
+    def __init__(self, client: GreenClient, settings: RemoteCheckSettings) -> None:
         self.client = client
-        self.service = image_service(service)
-        self.threshold = threshold
+        self.service = image_service(settings.service)
+        self.threshold = settings.confidence_threshold
+        self.timeout_s = settings.timeout_s
         self.uploader = _uploader(client)
         self._context = {"provider": "aliyun", "api": IMAGE, "service": self.service}
 
-    def check_images(self, images: Sequence[np.ndarray], policy: Policy) -> list[Verdict]:
+    def check_images(self, images: Sequence[np.ndarray]) -> list[Finding]:
         fmt = self.client.settings.image_format
-        encoded = [encode_image(prepare_image(image, i), fmt) for i, image in enumerate(images)]
-        return _parallel(lambda item: self._check(item, policy), encoded,
-                         self.client.settings.concurrency)
+        encoded = [encode_image(image, fmt) for image in images]
+        return _parallel(self._check, encoded, self.client.settings.concurrency)
 
-    def _check(self, item: tuple[bytes, str], policy: Policy) -> Verdict:
+    def _check(self, item: tuple[bytes, str]) -> Finding:
         start = time.perf_counter()
         data, ext = item
-        deadline = time.monotonic() + policy.timeout_s
+        deadline = self.client.clock() + self.timeout_s
         located: dict[str, dict[str, str]] = {}  # per region: a retry does not upload again
 
         def attempt(region: Region, dl: float) -> Reply:
@@ -184,8 +161,7 @@ class AliyunImageChecker:
         reading = Reading(reply.request_id, str(reply.data.get("RiskLevel") or "none"),
                           read_image(reply.data), reply.region)
         scores, evidence = scores_and_evidence([reading], self.threshold, self._context)
-        return policy.judge(scores, provider=self.provider, evidence=evidence,
-                            latency_ms=(time.perf_counter() - start) * 1000)
+        return Finding(scores, self.provider, tuple(evidence), (time.perf_counter() - start) * 1000)
 
 
 _uploaders: SharedCache[Uploader] = SharedCache(CLIENTS_KEPT)
@@ -195,15 +171,3 @@ def _uploader(client: GreenClient) -> Uploader:
     """One uploader (token cache, OSS connection pool) per shared client."""
     uploader, _ = _uploaders.get_or_call(client, lambda: Uploader(client))
     return uploader
-
-
-def text_checker(config: Config, options: Mapping[str, Any]) -> AliyunTextChecker:
-    settings = config.aliyun
-    choice = _service(options, settings.text_service, TEXT_SERVICES, IMAGE_SERVICES)
-    return AliyunTextChecker(_client(config), choice, _threshold(options, settings.confidence_threshold))
-
-
-def image_checker(config: Config, options: Mapping[str, Any]) -> AliyunImageChecker:
-    settings = config.aliyun
-    choice = _service(options, settings.image_service, IMAGE_SERVICES, TEXT_SERVICES)
-    return AliyunImageChecker(_client(config), choice, _threshold(options, settings.confidence_threshold))

@@ -24,7 +24,7 @@ import requests
 
 from .aliyun import Fault, GreenClient, Region
 from .redact import guard_sdk_logs
-from .settings import AliyunSettings
+from ..settings.aliyun import AliyunSettings
 
 TOKEN_MARGIN_S = 60.0  # renew a token this long before it expires
 # OSS answers these when the temporary credentials of a cached token no longer work.
@@ -111,7 +111,7 @@ class Uploader:
         version = oss2.AUTH_VERSION_4 if self.settings.oss_signature == "v4" else oss2.AUTH_VERSION_1
         auth = oss2.StsAuth(token.access_key_id, token.access_key_secret, token.security_token,
                             auth_version=version)
-        timeout = max(min(self.settings.read_timeout_s, deadline - time.monotonic()), 0.01)
+        timeout = max(min(self.settings.read_timeout_s, deadline - self.client.clock()), 0.01)
         key = f"{token.prefix}{uuid.uuid4().hex}.{ext}"
         try:
             bucket = oss2.Bucket(auth, endpoint, token.bucket, session=self._session,

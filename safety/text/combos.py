@@ -26,8 +26,9 @@ from itertools import takewhile
 from pathlib import Path
 from typing import Any
 
-from ..bounded import load_yaml
+
 from ..errors import ConfigError
+from ..files import read_data
 from ..schema import Section
 from ..taxonomy import CATEGORIES, is_category
 
@@ -50,7 +51,7 @@ def is_combo_file(name: str) -> bool:
 
 def parse_combos(path: Path, raw: bytes | None = None) -> list[Combo]:
     source = str(path)
-    data = load_yaml(path.read_bytes() if raw is None else raw, source, "combination rules")
+    data = read_data(path, "combination rules file", raw=raw)
     if not isinstance(data, list):
         raise ConfigError(f"{source}: expected a list of rules")
     return [_rule(item, f"[{i}]", source) for i, item in enumerate(data)]

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import gc
 import os
-import threading
 import time
 from bisect import bisect_right
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 from pathlib import Path
@@ -25,16 +24,18 @@ from pathlib import Path
 import ahocorasick_rs
 import numpy as np
 
-from ..config import Config
+from ..cache import FileStampedCache
 from ..errors import ConfigError
-from ..policy import Policy
+from ..settings.checks import LexiconSettings
 from ..taxonomy import is_category
-from ..verdict import Verdict
+from ..verdict import Finding
 from .combos import Combo, fired, is_combo_file, parse_combos
 from .normalize import normalize
 
 SEED_DIR = Path(__file__).with_name("lexicon_data")
 ALLOW_PREFIX = "allow"
+CONTEXT_PREFIX = "context"  # files of news/legal/medical/historical markers
+CONTEXT_GROUP = "\ncontext"  # the group of a context marker (no combination rule has it)
 _JOIN = "\u00a6"  # broken bar: survives normalisation and is never part of a term
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 MAX_EVIDENCE = 50
@@ -262,13 +263,13 @@ SETTLE_S = 1.0  # a file (or folder) changed more recently than this may be half
 wall_clock = time.time  # compared with file times; tests put their own clock here
 
 
-class _Changed(Exception):
+class _Changed(ConfigError):
     """A file changed while it was read: what was read may be half of it."""
 
 
 class _LexiconCache:
-    """Lexicons keyed by their files' (path, mtime, size), so edited or dropped-in
-    files reload; the files are looked at no more than once per RELOAD_INTERVAL_S.
+    """Lexicons remade when one of their files changes (edited or dropped-in files reload);
+    the files are looked at no more than once per RELOAD_INTERVAL_S.
 
     A new version becomes active only when it was read whole and parses: while a file or
     folder changed in the last SETTLE_S (an editor or a sync may be half-way through), or
@@ -276,10 +277,8 @@ class _LexiconCache:
     not parse is the user's error and raises."""
 
     def __init__(self, size: int = 8) -> None:
-        self._built: OrderedDict[tuple, Lexicon] = OrderedDict()
+        self._built: FileStampedCache[Lexicon] = FileStampedCache(size)
         self._current: dict[tuple, tuple[float, Lexicon]] = {}
-        self._lock = threading.Lock()
-        self._size = size
 
     def get(self, dirs: tuple[str, ...], files: tuple[str, ...], allow: tuple[str, ...]) -> Lexicon:
         request = (dirs, files, allow)
@@ -288,44 +287,27 @@ class _LexiconCache:
         if current and now - current[0] < RELOAD_INTERVAL_S:
             return current[1]
         paths = lexicon_files(dirs, files)
-        stamps = tuple(_stamp(p) for p in paths)
-        key = (stamps, allow)
-        with self._lock:
-            lexicon = self._built.get(key)
-        if lexicon is None:
-            previous = current[1] if current else None
-            settling = _settling(stamps, dirs)
-            try:
-                if previous is not None and settling:
-                    raise _Changed
-                lexicon = _build(paths, allow)
-            except (_Changed, ConfigError):
-                if previous is None or not settling:
-                    raise
-                self._current[request] = (now, previous)  # look again after the interval
-                return previous
-            with self._lock:
-                self._built[key] = lexicon
-                while len(self._built) > self._size:
-                    self._built.popitem(last=False)
+        previous = current[1] if current else None
+        try:
+            if previous is not None and _settling(paths, dirs):
+                raise _Changed("settling")
+            lexicon = self._built.get((tuple(paths), allow), paths, lambda: _build(paths, allow))
+        except OSError as exc:
+            raise ConfigError(f"{exc.filename}: cannot read lexicon file: {exc.strerror}") from None
+        except ConfigError:
+            if previous is None or not _settling(paths, dirs):
+                raise
+            lexicon = previous  # look again after the interval
         self._current[request] = (now, lexicon)
         return lexicon
 
 
-def _stamp(path: Path) -> tuple[str, int, int]:
-    try:
-        st = os.stat(path)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read lexicon file: {exc.strerror}") from None
-    return str(path), st.st_mtime_ns, st.st_size
-
-
-def _settling(stamps: Sequence[tuple[str, int, int]], dirs: Iterable[str]) -> bool:
+def _settling(paths: Sequence[Path], dirs: Iterable[str]) -> bool:
     """A file changed within SETTLE_S, or a folder gained or lost one (delete-then-write)."""
-    newest = max((mtime for _, mtime, _ in stamps), default=0)
-    for d in dirs:
+    newest = 0
+    for path in [*paths, *dirs]:
         try:
-            newest = max(newest, os.stat(d).st_mtime_ns)
+            newest = max(newest, os.stat(path).st_mtime_ns)
         except OSError:
             continue
     return wall_clock() - newest / 1e9 < SETTLE_S
@@ -333,15 +315,12 @@ def _settling(stamps: Sequence[tuple[str, int, int]], dirs: Iterable[str]) -> bo
 
 def _read_whole(path: Path) -> bytes:
     """The file's bytes, or _Changed when its size or time moved during the read."""
-    try:
-        with open(path, "rb") as f:
-            before = os.fstat(f.fileno())
-            data = f.read()
-            after = os.fstat(f.fileno())
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read lexicon file: {exc.strerror}") from None
+    with open(path, "rb") as f:
+        before = os.fstat(f.fileno())
+        data = f.read()
+        after = os.fstat(f.fileno())
     if (before.st_mtime_ns, before.st_size) != (after.st_mtime_ns, after.st_size) or len(data) != after.st_size:
-        raise _Changed(str(path))
+        raise _Changed(f"{path}: changed while it was read; the previous lexicon stays in force")
     return data
 
 
@@ -355,6 +334,8 @@ def _build(paths: Sequence[Path], allow_terms: Sequence[str]) -> Lexicon:
             combos += parse_combos(path, data)
         elif path.stem.lower().startswith(ALLOW_PREFIX):
             allow += parse_allow(path, data)
+        elif path.stem.lower().startswith(CONTEXT_PREFIX):
+            terms += [Term(t, "other", 0.0, path.name, CONTEXT_GROUP) for t in parse_allow(path, data)]
         else:
             terms += parse_lexicon(path, data)
     terms += [Term(t, c.category, c.weight, f"{c.name} (combination)", c.group_id(g))
@@ -373,38 +354,55 @@ class Lexicon:
 LEXICONS = _LexiconCache()
 
 
+@lru_cache(maxsize=None)
+def folder_lexicon(folder: Path) -> Lexicon:
+    """A lexicon of one built-in folder alone (no seed files), built once."""
+    return _build(sorted(p for p in folder.iterdir() if p.suffix == ".txt" or is_combo_file(p.name)), ())
+
+
 class LexiconChecker:
     provider = "local:lexicon"
     cost = 0
 
-    def __init__(self, config: Config) -> None:
-        self.config = config
+    def __init__(self, settings: LexiconSettings) -> None:
+        self.settings = settings
 
-    def lexicon(self, policy: Policy) -> Lexicon:
-        return LEXICONS.get(self.config.lexicon_dirs, policy.lexicons, policy.allow_terms)
+    def lexicon(self) -> Lexicon:
+        s = self.settings
+        return LEXICONS.get(s.dirs, s.files, s.allow_terms)
 
-    def check_text(self, text: str, policy: Policy) -> Verdict:
+    def check_text(self, text: str) -> Finding:
         start = time.perf_counter()
-        lexicon = self.lexicon(policy)
-        found = lexicon.matcher.find(text)
-        if not found:  # most prompts: nothing for the policy to weigh
-            return Verdict(provider=self.provider, latency_ms=(time.perf_counter() - start) * 1000)
-        matches = [m for m in found if not m.term.group]
-        scores: dict[str, float] = {}
-        for m in matches:
-            scores[m.term.category] = max(m.term.weight, scores.get(m.term.category, 0.0))
-        evidence = [{"term": m.matched, "lexicon": m.term.text, "category": m.term.category,
-                     "weight": m.term.weight, "span": [m.start, m.end], "source": m.term.source}
-                    for m in matches[:MAX_EVIDENCE]]
-        if len(matches) > MAX_EVIDENCE:
-            evidence.append({"truncated": len(matches) - MAX_EVIDENCE})
-        hits = [(m.start, m.end, m.term.group) for m in found if m.term.group]
-        for combo in lexicon.combos if hits else ():
-            window = fired(combo, hits)
-            if window:
-                scores[combo.category] = max(combo.weight, scores.get(combo.category, 0.0))
-                evidence.append({"combination": combo.name, "category": combo.category,
-                                 "weight": combo.weight, "spans": [[s, e] for s, e, _ in window],
-                                 "terms": [text[s:e] for s, e, _ in window]})
-        return policy.judge(scores, provider=self.provider, evidence=evidence,
-                            latency_ms=(time.perf_counter() - start) * 1000)
+        return score(self.lexicon(), text, self.provider, start)
+
+
+def score(lexicon: Lexicon, text: str, provider: str, start: float) -> Finding:
+    """Per-category scores (the highest weight that matched) and the evidence; `context`
+    when a news, legal, medical or historical marker is present (the policy then reviews
+    instead of blocking)."""
+    found = lexicon.matcher.find(text)
+    if not found:  # most prompts: nothing to weigh
+        return Finding({}, provider, (), (time.perf_counter() - start) * 1000)
+    matches = [m for m in found if not m.term.group]
+    context = [m for m in found if m.term.group == CONTEXT_GROUP]
+    scores: dict[str, float] = {}
+    for m in matches:
+        scores[m.term.category] = max(m.term.weight, scores.get(m.term.category, 0.0))
+    evidence = [{"term": m.matched, "lexicon": m.term.text, "category": m.term.category,
+                 "weight": m.term.weight, "span": [m.start, m.end], "source": m.term.source}
+                for m in matches[:MAX_EVIDENCE]]
+    if len(matches) > MAX_EVIDENCE:
+        evidence.append({"truncated": len(matches) - MAX_EVIDENCE})
+    hits = [(m.start, m.end, m.term.group) for m in found if m.term.group and m.term.group != CONTEXT_GROUP]
+    for combo in lexicon.combos if hits else ():
+        window = fired(combo, hits)
+        if window:
+            scores[combo.category] = max(combo.weight, scores.get(combo.category, 0.0))
+            evidence.append({"combination": combo.name, "category": combo.category,
+                             "weight": combo.weight, "spans": [[s, e] for s, e, _ in window],
+                             "terms": [text[s:e] for s, e, _ in window]})
+    in_context = bool(context and scores)
+    if in_context:
+        evidence.append({"context": [m.matched for m in context[:5]]})
+    return Finding(scores, provider, tuple(evidence), (time.perf_counter() - start) * 1000,
+                   context=in_context)

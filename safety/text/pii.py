@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from ..policy import PII_RULES, Policy
-from ..verdict import Verdict
+from ..policy import PII_RULES
+from ..settings.checks import PiiSettings
+from ..verdict import Finding
 from .normalize import char_normalize
 
 PROVIDER = "local:pii"
@@ -155,15 +156,15 @@ class PiiChecker:
     provider = PROVIDER
     cost = 0
 
-    def check_text(self, text: str, policy: Policy) -> Verdict:
+    def __init__(self, settings: PiiSettings) -> None:
+        self.settings = settings
+
+    def check_text(self, text: str) -> Finding:
         start = time.perf_counter()
-        matches = find_pii(text, policy.pii)
-        if not matches:  # what policy.judge makes of a zero score, without its work
-            return Verdict(provider=PROVIDER, scores={"pii": 0.0},
-                           latency_ms=(time.perf_counter() - start) * 1000)
-        evidence: list[dict[str, Any]] = [{"rule": m.rule, "span": [m.start, m.end], "value": m.masked}
-                                          for m in matches[:MAX_EVIDENCE]]
+        matches = find_pii(text, self.settings.rules)
+        evidence: tuple[dict[str, Any], ...] = tuple(
+            {"rule": m.rule, "span": [m.start, m.end], "value": m.masked} for m in matches[:MAX_EVIDENCE])
         if len(matches) > MAX_EVIDENCE:  # 100,000 phone numbers must not make a 7 MB verdict
-            evidence.append({"truncated": len(matches) - MAX_EVIDENCE})
-        return policy.judge({"pii": 1.0 if matches else 0.0}, provider=PROVIDER, evidence=evidence,
-                            latency_ms=(time.perf_counter() - start) * 1000)
+            evidence += ({"truncated": len(matches) - MAX_EVIDENCE},)
+        return Finding({"pii": 1.0 if matches else 0.0}, PROVIDER, evidence,
+                       (time.perf_counter() - start) * 1000)

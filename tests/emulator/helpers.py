@@ -4,11 +4,12 @@ at it over plain HTTP."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from content_safety_guard.safety import CHECKERS, Finding, Row
 from content_safety_guard.safety.config import Config, parse_config
-from content_safety_guard.safety.policy import Policy
-from content_safety_guard.safety.verdict import Verdict
 
 from .green import GreenEmulator
 from .oss import OssEmulator
@@ -48,5 +49,12 @@ class LocalRule:
     provider = "local:test"
     cost = 0
 
-    def check_text(self, text: str, policy: Policy) -> Verdict:
-        return policy.judge({"violence": 1.0} if "localbad" in text else {}, provider=self.provider)
+    def check_text(self, text: str) -> Finding:
+        return Finding({"violence": 1.0} if "localbad" in text else {}, self.provider)
+
+
+@contextmanager
+def local_rule(name: str) -> Iterator[None]:
+    """LocalRule as the checker `name`, for one test."""
+    with CHECKERS.registered(Row(name, text=lambda setup, rest: LocalRule())):
+        yield

@@ -8,9 +8,12 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
+from ..errors import ConfigError
 from ..schema import Section
 
 LLM_MODES: tuple[str, ...] = ("local", "remote", "auto")
@@ -150,3 +153,52 @@ def parse_llm_section(sec: Section) -> LLMSettings:
     )
     sec.done()
     return settings
+
+
+@dataclass(frozen=True)
+class JudgeOptions:
+    """One node's (or the config's) choices; none of them is a secret."""
+
+    llm_mode: str
+    model: str
+    remote_model: str
+    judge_format: str
+    temperature: float = 0.0
+    seed: int = 0
+    keep_alive: str | int = "5m"
+    timeout: float | None = None  # None: the policy's timeout_s
+    local_system_prompt: str = ""
+    remote_system_prompt: str = ""
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any], s: LLMSettings) -> JudgeOptions:
+        """A node's widgets over the config's `llm` section (`s`); empty values take its default."""
+
+        def pick(key: str, default: Any) -> Any:
+            value = options.get(key)
+            return default if value is None or value == "" else value
+
+        mode = pick("llm_mode", s.mode)
+        if mode not in LLM_MODES:
+            raise ConfigError(f"llm_mode must be one of {', '.join(LLM_MODES)}, got {mode!r}")
+        fmt = pick("judge_format", s.judge_format)
+        if fmt not in JUDGE_FORMATS:
+            raise ConfigError(f"judge_format must be one of {', '.join(JUDGE_FORMATS)}, got {fmt!r}")
+        try:
+            keep_alive = keep_alive_value(pick("keep_alive", s.keep_alive))
+            temperature = float(pick("temperature", 0.0))
+            seed = int(pick("seed", 0))
+            timeout = options.get("timeout")
+            timeout = None if timeout in (None, "", 0) else float(timeout)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"LLM judge option: {exc}") from None
+        if not 0.0 <= temperature <= 2.0:
+            raise ConfigError(f"temperature must be between 0 and 2, got {temperature}")
+        if timeout is not None and not 0.1 <= timeout <= 600:
+            raise ConfigError(f"timeout must be between 0.1 and 600 seconds, got {timeout}")
+        return cls(llm_mode=mode, model=str(pick("model", s.local_model)).strip(),
+                   remote_model=str(pick("remote_model", s.remote_model)).strip(),
+                   judge_format=fmt, temperature=temperature, seed=seed, keep_alive=keep_alive,
+                   timeout=timeout,
+                   local_system_prompt=str(options.get("local_system_prompt") or ""),
+                   remote_system_prompt=str(options.get("remote_system_prompt") or ""))

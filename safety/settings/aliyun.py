@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..schema import Section
-from .services import image_service, text_service
+from .aliyun_services import image_service, text_service
 
 NETWORKS = ("public", "vpc")
 PROTOCOLS = ("https", "http")

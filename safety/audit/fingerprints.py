@@ -1,0 +1,95 @@
+"""SHA-256 of the model and lexicon files a check used, computed once per file version
+(path, mtime, size) and summed up as one digest per set, which every record carries."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from ..config import Config
+from ..errors import ConfigError
+from .chain import canonical, sha256_hex
+
+REFRESH_S = 1.0  # how often the set of files in use is looked at again (as the lexicon cache)
+IMAGE_STAGES = ("image", "image_save", "image_load")
+
+_file_hashes: dict[tuple[str, int, int], str] = {}
+_lock = threading.Lock()
+
+
+def file_sha256(path: Path) -> str:
+    st = os.stat(path)
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    with _lock:
+        known = _file_hashes.get(key)
+    if known:
+        return known
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    with _lock:
+        _file_hashes[key] = digest.hexdigest()
+    return _file_hashes[key]
+
+
+def lexicon_paths(config: Config, policy_name: str) -> list[Path]:
+    from ..text.lexicon import lexicon_files
+
+    policy = config.policy(policy_name)
+    return lexicon_files(config.lexicon_dirs, policy.lexicons)
+
+
+def model_paths(config: Config, policy_name: str, kind: str = "image") -> list[Path]:
+    """The ONNX files and sidecars of the policy's local `kind` ("text"/"image") checkers."""
+    from ..models import find_model
+
+    policy = config.policy(policy_name)
+    paths: list[Path] = []
+    for name in policy.image_checkers if kind == "image" else policy.text_checkers:
+        model = "nudenet" if name == "nudenet" else name.partition(":")[2] if name.startswith("model:") else ""
+        if model:
+            files = find_model(model, config)
+            paths += [files.onnx, files.sidecar]
+    return paths
+
+
+def files_in_use(config: Config, policy_name: str, kind: str) -> dict[str, str]:
+    """{file name: SHA-256} of what a check of `kind` ("text" or "image") relies on."""
+    paths = model_paths(config, policy_name, kind)
+    if kind == "text" and "lexicon" in config.policy(policy_name).text_checkers:
+        paths = lexicon_paths(config, policy_name) + paths
+    return {str(p): file_sha256(p) for p in paths}
+
+
+def digest(files: Mapping[str, str]) -> str:
+    return sha256_hex(canonical(dict(files)))
+
+
+class ArtifactIndex:
+    """(digest, files) per policy and kind, refreshed at most every REFRESH_S seconds."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._current: dict[tuple, tuple[float, str, dict[str, str]]] = {}
+
+    def get(self, config: Config, policy_name: str, stage: str, has_text: bool) -> tuple[str, dict[str, str]]:
+        kind = "image" if stage in IMAGE_STAGES or (stage == "cli" and not has_text) else "text"
+        key = (id(config), config.source, policy_name, kind)
+        now = self._clock()
+        hit = self._current.get(key)
+        if hit and now - hit[0] < REFRESH_S:
+            return hit[1], hit[2]
+        try:
+            files = files_in_use(config, policy_name or config.default_policy, kind)
+        except (ConfigError, OSError) as exc:  # the check itself reported it; record why
+            files = {"error": str(exc)}
+        value = (now, digest(files), files)
+        if len(self._current) > 64:
+            self._current.clear()
+        self._current[key] = value
+        return value[1], value[2]
