@@ -62,7 +62,7 @@ def main() -> int:
         print(f"  {side}x{side}x{channels:<12}{ours:>12.2f}{peer:>17.2f}{ratio:>8.2f}")
 
     engine = Engine(BUILTIN_POLICIES["normal"], Config())
-    lexicon = engine.text_checkers[0].lexicon(engine.policy)
+    lexicon = engine.text_checkers[0].lexicon()
     policy_pii = engine.policy.pii
 
     def floor() -> None:

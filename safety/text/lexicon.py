@@ -394,7 +394,10 @@ def score(lexicon: Lexicon, text: str, provider: str, start: float) -> Finding:
     if len(matches) > MAX_EVIDENCE:
         evidence.append({"truncated": len(matches) - MAX_EVIDENCE})
     hits = [(m.start, m.end, m.term.group) for m in found if m.term.group and m.term.group != CONTEXT_GROUP]
-    for combo in lexicon.combos if hits else ():
+    present = {h[2] for h in hits}
+    for combo in lexicon.combos:
+        if not combo.group_ids <= present:  # a group without a match: the rule cannot fire
+            continue
         window = fired(combo, hits)
         if window:
             scores[combo.category] = max(combo.weight, scores.get(combo.category, 0.0))
