@@ -219,12 +219,10 @@ SETUPS = [(0, True), (0, False), (1, True), (1, False)]  # (threads, spinning); 
 
 
 def threading_table(rounds: int) -> int:
-    from content_safety_guard.safety import models
-
-    spec = models.find_model("nudenet", Config())
     images = [photo_like(512, 512, seed) for seed in range(BATCH)]
     engine = Engine(BUILTIN_POLICIES["normal"], Config())
     model = engine.image_checkers[0]._load()
+    spec = model.spec
     tensors = model.preprocess(images)
     one = tensors[:1]
     sessions = {setup: new_session(str(spec.path), *setup) for setup in SETUPS}
