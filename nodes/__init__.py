@@ -1,11 +1,22 @@
 """ComfyUI adapters. Each node module is thin: widgets in, safety API, outputs back."""
 
+import os
+
+from .comfy import provide_example_input, route_table
 from .image_check import ContentSafetyImageCheck
 from .image_load import ContentSafetyLoadImage
 from .image_save import ContentSafetySaveImage
 from .llm_judge import ContentSafetyLLMJudge
 from .quota_gate import ContentSafetyQuotaGate
 from .text_check import ContentSafetyTextCheck
+
+EXAMPLE_IMAGE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "assets", "content_safety_example.png")
+
+if route_table() is not None:  # inside a running ComfyUI, which brings aiohttp
+    from .routes import register
+
+    register(route_table())
+    provide_example_input(EXAMPLE_IMAGE)
 
 NODE_CLASS_MAPPINGS = {
     "ContentSafetyTextCheck": ContentSafetyTextCheck,

@@ -12,7 +12,9 @@ origin under it. Nodes read it back with `run_origin()`.
 from __future__ import annotations
 
 import contextvars
+import logging
 import os
+import shutil
 import sys
 import uuid
 from collections import OrderedDict
@@ -36,6 +38,13 @@ try:
     import folder_paths
 except ImportError:
     folder_paths = None  # type: ignore[assignment]
+
+try:  # ComfyUI >= 0.3.30: the VIDEO type (Load Video, Create Video)
+    from comfy_api.input import VideoInput
+except ImportError:
+    VideoInput = None  # type: ignore[assignment,misc]
+
+VIDEO_TYPE = "VIDEO" if VideoInput is not None else ""
 
 
 def _needs_comfyui(what: str) -> RuntimeError:
@@ -121,6 +130,17 @@ def _prompt_server() -> Any:
 def serving() -> bool:
     """Inside a running ComfyUI server (not a script or test importing the nodes)."""
     return _prompt_server() is not None
+
+
+def route_table() -> Any:
+    """ComfyUI's aiohttp route table (served at / and /api); None outside a running ComfyUI."""
+    instance = _prompt_server()
+    return instance.routes if instance is not None else None
+
+
+def request_origin(request: Any) -> tuple[str, str]:
+    """(user, remote address) of a request to the pack's routes, as for queued prompts."""
+    return _request_user(request), request.remote or ""
 
 
 def _current_prompt_id() -> str:
@@ -218,6 +238,21 @@ def annotated_filepath(name: str) -> str:
     return path
 
 
+def provide_example_input(image: str) -> None:
+    """The example workflows load this image by name: copy it into ComfyUI's input folder
+    once, so they run on a fresh install (a user's file of that name is never replaced)."""
+    if folder_paths is None:
+        return
+    target = os.path.join(directory("input"), os.path.basename(image))
+    if os.path.exists(target):
+        return
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copyfile(image, target)
+    except OSError as exc:
+        logging.warning("content_safety_guard: cannot copy the example image to %s: %s", target, exc)
+
+
 def input_images() -> list[str]:
     """Files the upload widget offers: images in the input folder (by name, as LoadImage)."""
     if folder_paths is None:
@@ -292,6 +327,18 @@ def to_uint8(image: Any) -> np.ndarray:
     if keep == 1:
         return np.repeat(out, 3, axis=2)
     return out
+
+
+def video_frames(video: Any) -> tuple[Any, float]:
+    """A VIDEO's frames as an IMAGE batch, and its frame rate (0 when unknown)."""
+    if VideoInput is None or not isinstance(video, VideoInput):
+        raise InputError(f"video: expected a ComfyUI VIDEO, got {type(video).__name__}")
+    try:
+        components = video.get_components()
+    except Exception as exc:  # av/ffmpeg errors: the file is not a readable video
+        raise InputError(f"video: cannot decode: {exc}") from None
+    rate = components.frame_rate
+    return components.images, float(rate) if rate else 0.0
 
 
 def as_tensor(array: np.ndarray) -> Any:

@@ -1,7 +1,8 @@
 """ContentSafetyImageCheck: check an IMAGE batch mid-graph, e.g. the frames of a video.
 
-Every `stride`-th frame is checked, a batch of frames at a time, stopping at the first
-unsafe one; the whole batch then counts as unsafe. Substitution covers every frame with
+Every `stride`-th frame is checked (or `sample_fps` frames per second of a clip at `fps`,
+as video platforms sample 1-3), a batch of frames at a time, stopping at the first unsafe
+one; the whole batch then counts as unsafe. `ui.safety` holds one verdict per checked frame. Substitution covers every frame with
 the placeholder, or, when the config asks for blur/pixelate and every frame was checked
 (stride 1), censors the flagged regions of the flagged frames only.
 """
@@ -10,8 +11,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..safety import ImageSettings, Verdict, combine_frames, placeholder, sample, substitute
-from .comfy import progress, to_uint8
+from ..safety import (
+    ImageSettings,
+    InputError,
+    Verdict,
+    combine_frames,
+    per_frame,
+    placeholder,
+    sample,
+    sample_per_second,
+    substitute,
+)
+from .comfy import VIDEO_TYPE, progress, to_uint8, video_frames
 from .common import CheckNode, common_inputs, remote_inputs, ui
 from .image_common import image_run, to_batch
 
@@ -19,7 +30,7 @@ STAGE = "image"
 
 
 class ContentSafetyImageCheck(CheckNode):
-    DESCRIPTION = ("Checks an IMAGE batch (images or video frames, every Nth with a stride) and "
+    DESCRIPTION = ("Checks an IMAGE batch or a VIDEO (every Nth frame, or N frames per second) and "
                    "passes it through when safe; one unsafe frame makes the whole batch unsafe.")
     FUNCTION = "check"
     RETURN_TYPES = ("IMAGE", "BOOLEAN", "STRING")
@@ -34,29 +45,45 @@ class ContentSafetyImageCheck(CheckNode):
     def INPUT_TYPES(cls) -> dict[str, Any]:
         return {
             "required": {
-                "images": ("IMAGE", {"tooltip": "The images or video frames to check."}),
                 **common_inputs(),
                 "stride": ("INT", {
                     "default": 1, "min": 1, "max": 10000,
                     "tooltip": "Check every Nth frame (1 checks all). Frames in between are not "
                                "looked at; the whole batch is unsafe when any checked frame is."}),
             },
-            "optional": remote_inputs("image"),
+            "optional": {
+                "images": ("IMAGE", {"tooltip": "The images or video frames to check (or connect a video)."}),
+                **remote_inputs("image"),
+                "fps": ("FLOAT", {
+                    "default": 0.0, "min": 0.0, "max": 240.0, "step": 0.001,
+                    "tooltip": "Frame rate of the images (0: unknown); a connected video brings its own."}),
+                "sample_fps": ("FLOAT", {
+                    "default": 0.0, "min": 0.0, "max": 60.0, "step": 0.5,
+                    "tooltip": "Check this many frames per second of video (video platforms check 1-3) "
+                               "instead of every stride-th frame; 0 uses stride. Needs a frame rate."}),
+                **({"video": (VIDEO_TYPE, {"tooltip": "A VIDEO (e.g. from Load Video) instead of images; "
+                                                      "its frames come out as images."})}
+                   if VIDEO_TYPE else {}),
+            },
             "hidden": {"unique_id": "UNIQUE_ID"},
         }
 
-    def check(self, images: Any, enable_safe_check: bool, check_mode: str, policy: str,
-              on_unsafe: str, stride: int = 1, unique_id: str = "",
+    def check(self, images: Any = None, enable_safe_check: bool = True, check_mode: str = "local",
+              policy: str = "normal", on_unsafe: str = "raise", stride: int = 1, unique_id: str = "",
               remote_content_safe_service: str | None = None,
-              remote_confidence_threshold: float | None = None) -> dict[str, Any]:
+              remote_confidence_threshold: float | None = None, fps: float = 0.0,
+              sample_fps: float = 0.0, video: Any = None) -> dict[str, Any]:
         run = image_run(STAGE, unique_id, policy, check_mode, service=remote_content_safe_service,
                         threshold=remote_confidence_threshold)
+        images, fps = run.guard(lambda: self._frames(images, video, fps))
         if not enable_safe_check:
             verdict = run.disabled()
             return {"ui": ui([verdict]), "result": (images, True, verdict.to_json())}
         settings = run.config().image
-        censor_all = on_unsafe == "substitute" and settings.substitute != "placeholder" and stride == 1
-        indices = sample(len(images), stride)
+        indices = sample_per_second(len(images), fps, sample_fps) if sample_fps > 0 and fps > 0 \
+            else sample(len(images), stride)
+        censor_all = on_unsafe == "substitute" and settings.substitute != "placeholder" \
+            and len(indices) == len(images)
         eng = run.engine()
         frames = ((i, to_uint8(images[i])) for i in indices)
         verdicts = run.guard(lambda: eng.check_frames(frames, chunk=settings.batch_size, early_exit=not censor_all,
@@ -67,7 +94,17 @@ class ContentSafetyImageCheck(CheckNode):
         if action == "substituted" and censor_all:
             action = "censored"
         run.decide(action, [verdict])
-        return {"ui": ui([verdict]), "result": (out, verdict.is_safe, verdict.to_json())}
+        return {"ui": {"safety": per_frame(verdicts)}, "result": (out, verdict.is_safe, verdict.to_json())}
+
+    @staticmethod
+    def _frames(images: Any, video: Any, fps: float) -> tuple[Any, float]:
+        """The IMAGE batch to check and its frame rate: the images, else the video's frames."""
+        if images is not None:
+            return images, fps
+        if video is None:
+            raise InputError("connect images or a video to check")
+        frames, rate = video_frames(video)
+        return frames, rate or fps
 
     @staticmethod
     def _substitute(images: Any, verdicts: dict[int, Verdict], censor_all: bool,

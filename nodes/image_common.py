@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from ..safety import Verdict
-from .comfy import as_tensor
+from ..safety import ConfigError, Verdict, check_outside
+from .comfy import as_tensor, directory
 from .common import NodeRun, remote_options
 
 
@@ -31,3 +31,23 @@ def to_batch(arrays: Sequence[np.ndarray]) -> Any:
     for out, array in zip(batch, arrays):
         np.divide(array, np.float32(255), out=out)  # as ComfyUI: same bits
     return as_tensor(batch)
+
+
+def quarantine_into(run: NodeRun, keep: Callable[[str], None]) -> None:
+    """Run `keep(folder)` with the config's quarantine folder, once sure that ComfyUI does not
+    serve it (/view serves output, input and temp); nothing without a quarantine folder."""
+    cfg = run.config()
+    folder = cfg.image.quarantine_dir
+    if not folder:
+        return
+
+    def checked() -> None:
+        for served in ("output", "input", "temp"):
+            check_outside(folder, directory(served), cfg.source)
+        try:
+            keep(folder)
+        except OSError as exc:
+            raise ConfigError(f"{cfg.source}: image.quarantine_dir {folder}: cannot write: "
+                              f"{exc.strerror or exc}") from None
+
+    run.guard(checked)

@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from ..safety import Frame, InputError, Verdict, combine_frames, decode_image, placeholder
+from ..safety import Frame, InputError, Verdict, combine_frames, decode_image, placeholder, quarantine_file
 from .comfy import ExecutionBlocker, annotated_filepath, as_tensor, input_images
 from .common import CheckNode, common_inputs, remote_inputs, rerun_key, skipped_verdict, ui
-from .image_common import image_run, to_batch
+from .image_common import image_run, quarantine_into, to_batch
 from .image_labels import declared_label
 
 STAGE = "image_load"
@@ -100,6 +100,9 @@ class ContentSafetyLoadImage(CheckNode):
         eng = run.engine()
         verdict = _with_label(combine_frames(run.guard(lambda: eng.check_frames(
             ((f.index, f.rgb) for f in decoded), chunk=settings.batch_size, user=run.user))), declared)
+        if verdict.blocked:  # the upload leaves the input folder, which /view serves
+            quarantine_into(run, lambda folder: quarantine_file(folder, path, verdict, stage=STAGE,
+                                                                node_id=run.node_id))
 
         def cover() -> tuple[Any, Any]:
             blank = placeholder(size[1], size[0], settings.placeholder)

@@ -18,13 +18,10 @@ import numpy as np
 from PIL import Image
 
 from ..safety import (
-    Config,
-    ConfigError,
     ContentSafetyError,
     InputError,
     LabelSettings,
     Verdict,
-    check_outside,
     combine_frames,
     labelled,
     quarantine,
@@ -33,13 +30,12 @@ from ..safety import (
 )
 from .comfy import (
     ExecutionBlocker,
-    directory,
     metadata_disabled,
     save_image_path,
     to_uint8,
 )
 from .common import CheckNode, NodeRun, common_inputs, remote_inputs, skipped_verdict
-from .image_common import check_batch, image_run, to_batch
+from .image_common import check_batch, image_run, quarantine_into, to_batch
 from .image_labels import provenance, upstream_label
 
 STAGE = "image_save"
@@ -113,7 +109,7 @@ class ContentSafetySaveImage(CheckNode):
         cfg = run.config()
         settings = cfg.image
         unsafe = [i for i, v in enumerate(verdicts) if v.blocked]
-        self._quarantine(run, cfg, arrays, verdicts, unsafe)
+        self._quarantine(run, arrays, verdicts, unsafe)
         if unsafe and on_unsafe == "raise":
             # evidence items say which image of the batch ("frame") they come from
             flagged = combine_frames({i: verdicts[i] for i in unsafe}, tag=len(verdicts) > 1)
@@ -178,23 +174,12 @@ class ContentSafetySaveImage(CheckNode):
             counter += 1
         return files, records
 
-    def _quarantine(self, run: NodeRun, cfg: Config, arrays: list[np.ndarray], verdicts: list[Verdict],
-                    unsafe: list[int]) -> None:
+    @staticmethod
+    def _quarantine(run: NodeRun, arrays: list[np.ndarray], verdicts: list[Verdict], unsafe: list[int]) -> None:
         """Unsafe originals for reviewers, when the config names a quarantine folder."""
-        folder = cfg.image.quarantine_dir
-        if not unsafe or not folder:
-            return
-
-        def keep() -> None:
-            check_outside(folder, directory("output"), cfg.source)
-            try:
-                for i in unsafe:
-                    quarantine(folder, arrays[i], verdicts[i], stage=STAGE, node_id=run.node_id, index=i)
-            except OSError as exc:
-                raise ConfigError(f"{cfg.source}: image.quarantine_dir {folder}: cannot write: "
-                                  f"{exc.strerror or exc}") from None
-
-        run.guard(keep)
+        if unsafe:
+            quarantine_into(run, lambda folder: [quarantine(folder, arrays[i], verdicts[i], stage=STAGE,
+                                                            node_id=run.node_id, index=i) for i in unsafe])
 
 
 def _action(overall: Verdict, actions: list[str], on_unsafe: str) -> str:

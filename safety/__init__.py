@@ -4,6 +4,7 @@ This is the API the nodes (and other callers) use; the submodules are its implem
 """
 
 from . import models
+from .audit_rows import AUDIT_FILTERS, read_audit_rows
 from .audit.quota import QuotaState, quota_error, quota_state
 from .audit.trail import AuditError, AuditTrail, open_store as open_audit_store
 from .checkers import BUILTIN_CHECKERS, CHECKERS, CheckerTable, ImageChecker, Row, Setup, TextChecker
@@ -12,9 +13,9 @@ from .decision import ACTIONS, DECISION_HOOKS, STAGES, Decision, DecisionHooks, 
 from .engine import Engine, Step
 from .errors import ConfigError, ContentSafetyError, InputError, ProviderError
 from .image.decode import IMAGE_SUFFIXES, Frame, decode_image
-from .image.frames import combine_frames, sample
+from .image.frames import combine_frames, per_frame, sample, sample_per_second
 from .image.placeholder import placeholder
-from .image.quarantine import check_outside, quarantine
+from .image.quarantine import check_outside, quarantine, quarantine_file
 from .image.substitute import substitute
 from .labels import (
     Provenance,
@@ -31,11 +32,12 @@ from .settings.checks import CheckOptions, RemoteOptions
 from .settings.image import ImageSettings
 from .settings.labels import LabelConfig, LabelSettings
 from .settings.llm import JUDGE_FORMATS, LLM_MODES, JudgeOptions
+from .status import status_report
 from .taxonomy import CATEGORIES
 from .verdict import Finding, Verdict, combine
 
 __all__ = [
-    "ACTIONS", "AuditError", "AuditSettings", "AuditTrail", "open_audit_store", "QuotaState", "default_audit_settings",
+    "ACTIONS", "AUDIT_FILTERS", "read_audit_rows", "status_report", "AuditError", "AuditSettings", "AuditTrail", "open_audit_store", "QuotaState", "default_audit_settings",
     "quota_error", "quota_state", "BUILTIN_CHECKERS", "BUILTIN_POLICIES", "CATEGORIES", "CHECKERS", "CheckOptions", "CheckerTable",
     "Config", "ConfigError", "ContentSafetyError", "DECISION_HOOKS", "Decision", "DecisionHooks", "Engine",
     "Finding", "Frame", "HookError", "IMAGE_SERVICES", "IMAGE_SUFFIXES", "ImageChecker", "ImageSettings",
@@ -43,5 +45,5 @@ __all__ = [
     "Provenance", "incoming_label", "inspect_file", "label_summary", "labelled", "save_labelled", "ProviderError", "RemoteOptions",
     "Row", "STAGES", "Setup", "Step", "TEXT_SERVICES", "TextChecker", "Verdict", "action_for", "cached_config",
     "check_outside", "combine", "combine_frames", "config_path", "decode_image", "load_config", "models",
-    "placeholder", "quarantine", "sample", "substitute",
+    "per_frame", "placeholder", "quarantine", "quarantine_file", "sample", "sample_per_second", "substitute",
 ]

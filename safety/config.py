@@ -18,6 +18,7 @@ from .settings.audit import AuditSettings, parse_audit_section
 from .settings.image import ImageSettings, parse_image_section
 from .settings.labels import LabelConfig, parse_labels
 from .settings.llm import LLMSettings, parse_llm_section
+from .settings.server import ServerSettings, parse_server_section
 
 CONFIG_ENV = "COMFY_CONTENT_SAFETY_CONFIG"
 BUILTIN_SOURCE = "<built-in defaults>"
@@ -36,6 +37,7 @@ class Config:
     image: ImageSettings = field(default_factory=ImageSettings)
     audit: AuditSettings | None = None  # None: no `audit` section (ComfyUI then audits to its user dir)
     labels: LabelConfig = field(default_factory=LabelConfig)
+    server: ServerSettings = field(default_factory=ServerSettings)
 
     def policy(self, name: str | None = None) -> Policy:
         name = name or self.default_policy
@@ -98,6 +100,7 @@ def parse_config(data: Any, source: str, base_dir: Path | None = None) -> Config
         image=parse_image_section(top.section("image"), base),
         audit=parse_audit_section(top.section("audit"), base) if "audit" in top.data else None,
         labels=parse_labels(top, raw_policies.data, parents, base),
+        server=parse_server_section(top.section("server")),
     )
     top.done()
     return config

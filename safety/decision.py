@@ -12,7 +12,7 @@ from typing import Any
 
 from .verdict import Verdict, combine
 
-STAGES = ("text", "image_save", "image_load", "image", "llm", "cli", "quota")
+STAGES = ("text", "image_save", "image_load", "image", "llm", "cli", "quota", "api")
 ACTIONS = ("passed", "flagged", "raised", "substituted", "blocked", "censored", "disabled", "error")
 
 

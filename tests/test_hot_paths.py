@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from content_safety_guard.nodes.comfy import to_uint8
 from content_safety_guard.safety import BUILTIN_POLICIES, Config, Engine
+from content_safety_guard.safety.verdict import Finding
 
 
 def save_image(image: np.ndarray) -> np.ndarray:
@@ -38,10 +39,16 @@ def test_to_uint8_allocates_no_full_size_float_temporaries() -> None:
     assert peak < out.nbytes + 2 * 1024 * 1024, peak  # the output and a small block, not 3 x 12 MB
 
 
+@pytest.mark.parametrize("finding", [Finding({}, "local:lexicon", (), 0.3), Finding({"pii": 0.0}, "local:pii", (), 1.5),
+                                     Finding({"sexual": 0.0, "drugs": 0.0}, "local:m", (), 2.0)])
+@pytest.mark.parametrize("policy", list(BUILTIN_POLICIES.values()), ids=list(BUILTIN_POLICIES))
+def test_an_empty_finding_gets_the_verdict_the_full_path_gives(finding: Finding, policy) -> None:
+    assert policy.decide(finding) == policy.judge(finding.scores, provider=finding.provider,
+                                                  latency_ms=finding.latency_ms)
+
+
 @pytest.mark.parametrize("text", ["a lighthouse at dawn", "", "一座海边的灯塔", "kill a python process"])
-def test_clean_prompts_get_the_verdict_the_full_path_gives(text: str) -> None:
-    """What the policy makes of zero scores, as before the short path existed."""
-    verdict = Engine(BUILTIN_POLICIES["normal"], Config()).check_text(text).to_dict()
-    assert verdict.pop("latency_ms") >= 0
-    assert verdict == {"level": "safe", "is_safe": True, "categories": [], "labels": "", "score": 0.0,
-                       "scores": {"pii": 0.0}, "provider": "local:lexicon+local:pii", "evidence": []}
+def test_clean_prompts_are_safe_without_evidence(text: str) -> None:
+    verdict = Engine(BUILTIN_POLICIES["normal"], Config()).check_text(text)
+    assert verdict.is_safe and verdict.evidence == () and verdict.categories == ()
+    assert verdict.provider.startswith("local:lexicon+local:pii")

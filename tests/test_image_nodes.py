@@ -16,6 +16,7 @@ from content_safety_guard.nodes.image_load import ContentSafetyLoadImage
 from content_safety_guard.nodes.image_save import ContentSafetySaveImage, expand_date
 from content_safety_guard.safety import ContentSafetyError
 from content_safety_guard.safety.config import CONFIG_ENV
+from content_safety_guard.safety.image.frames import sample_per_second
 from content_safety_guard.safety.image.placeholder import placeholder
 from image_helpers import (
     BLUE,
@@ -162,7 +163,7 @@ def test_save_quarantine_inside_the_output_folder_is_refused(dirs, configure):
     configure(quarantine_dir=str(dirs["output"] / "review"))
     with pytest.raises(ContentSafetyError) as info:
         ContentSafetySaveImage().save(as_image_batch(solid(8, 8, RED)), "ComfyUI", on_unsafe="substitute", **COMMON)
-    assert _error(info)["code"] == "content_safe_check_error" and "overlaps the output" in _error(info)["reason"]
+    assert _error(info)["code"] == "content_safe_check_error" and "which ComfyUI serves" in _error(info)["reason"]
     assert _saved(dirs["output"]) == []
 
 
@@ -348,3 +349,54 @@ def test_example_workflow_saves_through_the_save_node_with_valid_widgets():
     assert dict(zip((n for n, _ in widgets), save["widgets_values"]))["on_unsafe"] == "substitute"
     (image_link,) = [link for link in workflow["links"] if link[3] == save["id"]]
     assert nodes[image_link[1]]["type"] == "VAEDecode" and image_link[5] == "IMAGE"
+
+
+def test_check_reports_one_verdict_per_checked_frame(configure):
+    configure()
+    out = ContentSafetyImageCheck().check(_clip(6, {4}), on_unsafe="block", stride=2, **COMMON)
+    assert [(v["index"], v["level"]) for v in out["ui"]["safety"]] == [(0, "safe"), (2, "safe"), (4, "unsafe")]
+
+
+def test_check_samples_frames_per_second_of_video(configure):
+    configure()
+    clip = _clip(50, {13})  # 2 s at 25 fps; frame 13 is not one of 2 per second
+    out = ContentSafetyImageCheck().check(clip, on_unsafe="raise", fps=25.0, sample_fps=2.0, **COMMON)
+    assert [v["index"] for v in out["ui"]["safety"]] == [0, 12, 25, 37]
+    assert out["result"][1] is True
+    with pytest.raises(ContentSafetyError):  # 3 per second hits it
+        ContentSafetyImageCheck().check(_clip(50, {16}), on_unsafe="raise", fps=25.0, sample_fps=3.0, **COMMON)
+
+
+def test_check_without_images_or_video_is_a_clear_error(configure):
+    configure()
+    with pytest.raises(ContentSafetyError) as info:
+        ContentSafetyImageCheck().check(None, on_unsafe="raise", unique_id="3", **COMMON)
+    assert _error(info)["code"] == "content_safe_check_error" and "connect images or a video" in _error(info)["reason"]
+
+
+def test_sample_per_second_spacing():
+    assert sample_per_second(10, 1.0, 2.0) == list(range(10))  # fewer frames per second than asked
+    assert sample_per_second(90, 30.0, 1.0) == [0, 30, 60]
+    assert sample_per_second(0, 30.0, 1.0) == []
+
+
+def test_load_moves_an_unsafe_upload_out_of_the_served_input_folder(dirs, configure, tmp_path):
+    configure(quarantine_dir=str(tmp_path / "review"))
+    Image.fromarray(solid(10, 12, RED)).save(dirs["input"] / "bad.png")
+    original = (dirs["input"] / "bad.png").read_bytes()
+    with pytest.raises(ContentSafetyError):
+        ContentSafetyLoadImage().load("bad.png", on_unsafe="raise", unique_id="5", **COMMON)
+    assert not (dirs["input"] / "bad.png").exists()
+    [kept] = (tmp_path / "review").glob("*.png")
+    assert kept.read_bytes() == original
+    assert json.loads(kept.with_suffix(".json").read_text())["stage"] == "image_load"
+    assert ContentSafetyLoadImage.VALIDATE_INPUTS("bad.png") == "Invalid image file: bad.png"
+
+
+def test_quarantine_inside_the_input_folder_is_refused(dirs, configure):
+    configure(quarantine_dir=str(dirs["input"] / "review"))
+    Image.fromarray(solid(10, 12, RED)).save(dirs["input"] / "bad.png")
+    with pytest.raises(ContentSafetyError) as info:
+        ContentSafetyLoadImage().load("bad.png", on_unsafe="raise", **COMMON)
+    assert _error(info)["code"] == "content_safe_check_error" and "which ComfyUI serves" in _error(info)["reason"]
+    assert (dirs["input"] / "bad.png").exists()

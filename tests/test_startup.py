@@ -1,5 +1,5 @@
 """Start-up: importing the pack loads neither onnxruntime nor confusable_homoglyphs nor
-OpenCC; a text check loads none of them either; the shipped character tables are what
+OpenCC; a text check never loads the latter two; the shipped character tables are what
 the generator makes from those packages."""
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ def test_heavy_modules_load_only_when_needed() -> None:
     assert res.returncode == 0, res.stderr
     seen = json.loads(res.stdout)
     assert seen["import"] == []
-    assert seen["text check"] == []
+    # the default policy's text model (an ONNX step of the cascade) may load onnxruntime now
+    assert [m for m in seen["text check"] if m != "onnxruntime"] == []
     assert seen["level"] == "unsafe"  # Cyrillic look-alikes still normalise to Latin
 
 

@@ -185,6 +185,17 @@ class AuditStore:
         for row in result.mappings():
             yield dict(row)
 
+    def recent(self, conn: Connection, limit: int, equal: Mapping[str, str] | None = None,
+               contains: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+        """The newest `limit` rows, newest first, whose columns equal `equal` and contain the
+        `contains` substrings (the audit route and the front end's sidebar)."""
+        query = select(*(RECORDS.c[c] for c in STORED)).order_by(RECORDS.c.seq.desc()).limit(limit)
+        for column, value in (equal or {}).items():
+            query = query.where(RECORDS.c[column] == value)
+        for column, value in (contains or {}).items():
+            query = query.where(RECORDS.c[column].contains(value, autoescape=True))
+        return [dict(row) for row in conn.execute(query).mappings()]
+
     def seq_of_hash(self, conn: Connection, digest: str) -> int | None:
         return conn.execute(select(RECORDS.c.seq).where(RECORDS.c.hash == digest)).scalar()
 

@@ -18,6 +18,16 @@ def sample(count: int, stride: int) -> list[int]:
     return list(range(0, count, max(1, stride)))
 
 
+def sample_per_second(count: int, fps: float, sample_fps: float) -> list[int]:
+    """`sample_fps` frames per second of a clip at `fps` (video platforms check 1-3), evenly
+    spaced from the first frame; every frame when the clip has fewer per second."""
+    if fps <= 0 or sample_fps <= 0:
+        raise ValueError(f"fps and sample_fps must be positive, got {fps} and {sample_fps}")
+    step = max(1.0, fps / sample_fps)
+    return sorted({min(count - 1, int(k * step + 1e-9)) for k in range(int((count - 1) / step) + 1)}) \
+        if count else []
+
+
 def check_frames(check_images: Callable[[list[np.ndarray]], list[Verdict]],
                  frames: Iterable[tuple[int, np.ndarray]], *, chunk: int,
                  early_exit: bool = True, max_pixels: int | None = None,
@@ -52,6 +62,11 @@ def _next_chunk(it: Iterator[tuple[int, np.ndarray]], chunk: int,
         batch.append(item)
         pixels += item[1].shape[0] * item[1].shape[1]
     return batch
+
+
+def per_frame(verdicts: Mapping[int, Verdict]) -> list[dict[str, object]]:
+    """One verdict per checked frame, with its index, in frame order (what `ui.safety` holds)."""
+    return [{**v.to_dict(), "index": i} for i, v in sorted(verdicts.items())]
 
 
 def combine_frames(verdicts: Mapping[int, Verdict], *, tag: bool | None = None) -> Verdict:

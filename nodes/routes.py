@@ -1,0 +1,214 @@
+"""HTTP routes of the pack on ComfyUI's server (also under /api, as ComfyUI serves every route):
+
+GET  /content_safety/status  what is set up: providers, credentials present (never values),
+                             models with SHA-256, policies, label and audit settings
+POST /content_safety/check   a text (JSON) or an uploaded image (multipart) through the same
+                             Engine the nodes use, so a client can pre-check a prompt
+GET  /content_safety/audit   audit rows; off unless server.audit_token is set, then only
+                             with that token (Authorization: Bearer ...)
+
+Every answer is JSON, errors included: {"error": {"code", "message"}} or, when a check
+itself failed and the policy fails closed, the node's error contract.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from ..safety import (
+    AUDIT_FILTERS,
+    DECISION_HOOKS,
+    AuditError,
+    ConfigError,
+    ContentSafetyError,
+    Decision,
+    Engine,
+    HookError,
+    InputError,
+    ProviderError,
+    Verdict,
+    combine_frames,
+    decode_image,
+    per_frame,
+    read_audit_rows,
+    status_report,
+)
+from .audit import audit_settings, audit_store
+from .comfy import request_origin
+from .common import CHECK_MODES, config
+
+PREFIX = "/content_safety"
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def error(status: int, code: str, message: str) -> web.Response:
+    return web.json_response({"error": {"code": code, "message": message}}, status=status)
+
+
+def json_errors(handler: Handler) -> Handler:
+    """Bad input and config errors as JSON, never an HTML traceback page."""
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except ContentSafetyError as exc:  # a provider failed and the policy fails closed
+            return web.json_response({"error": exc.payload}, status=502)
+        except (InputError, ConfigError) as exc:
+            return error(400, "config_error" if isinstance(exc, ConfigError) else "bad_request", str(exc))
+        except web.HTTPRequestEntityTooLarge as exc:
+            return error(413, "too_large", exc.text or "request body too large")
+        except Exception:  # a bug: logged with its traceback, answered without it
+            logging.exception("content_safety_guard: %s %s failed", request.method, request.path)
+            return error(500, "internal_error", "the check failed unexpectedly; see ComfyUI's log")
+    return wrapped
+
+
+async def status(_request: web.Request) -> web.Response:
+    def report_now() -> dict[str, Any]:
+        cfg = config()
+        return status_report(cfg, audit_settings(cfg))
+
+    report = await asyncio.get_running_loop().run_in_executor(None, report_now)
+    return web.json_response(report)
+
+
+def _options(fields: dict[str, Any]) -> tuple[str, str]:
+    cfg = config()
+    policy = str(fields.get("policy") or cfg.default_policy)
+    mode = str(fields.get("check_mode") or "local")
+    if mode not in CHECK_MODES:
+        raise InputError(f"check_mode must be one of {', '.join(CHECK_MODES)}, got {mode!r}")
+    cfg.policy(policy)  # unknown policy: a ConfigError that lists the known ones
+    return policy, mode
+
+
+def _engine(policy: str, mode: str) -> Engine:
+    cfg = config()
+    return Engine(cfg.policy(policy), cfg, mode=mode)
+
+
+def _text_check(text: Any, policy: str, mode: str, user: str) -> tuple[Verdict, list[dict[str, Any]]]:
+    limit = config().server.max_text_chars
+    if not isinstance(text, str):
+        raise InputError(f"text: expected a string, got {type(text).__name__}")
+    if len(text) > limit:
+        raise InputError(f"text: {len(text)} characters, more than server.max_text_chars={limit}")
+    try:
+        return _engine(policy, mode).check_text(text, user=user), []
+    except (ProviderError, ConfigError) as exc:  # e.g. remote without credentials: fails closed
+        raise ContentSafetyError.from_exception(exc, stage="text") from None
+
+
+def _image_check(data: bytes, name: str, policy: str, mode: str, user: str) -> tuple[Verdict, list[dict[str, Any]]]:
+    cfg = config()
+    frames = decode_image(data, cfg.image, name=name)
+    try:
+        verdicts = _engine(policy, mode).check_frames(((f.index, f.rgb) for f in frames),
+                                                      chunk=cfg.image.batch_size, user=user)
+    except (ProviderError, ConfigError) as exc:
+        raise ContentSafetyError.from_exception(exc, stage="image") from None
+    return combine_frames(verdicts), per_frame(verdicts)
+
+
+async def _read_image(request: web.Request, limit: int) -> tuple[bytes, str, dict[str, Any]]:
+    fields: dict[str, Any] = {}
+    data, name = b"", ""
+    async for part in await request.multipart():
+        if part.name == "image":
+            name = part.filename or "upload"
+            chunks, size = [], 0
+            while chunk := await part.read_chunk():
+                size += len(chunk)
+                if size > limit:
+                    raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=size,
+                                                        text=f"image: more than server.max_image_mb ({limit} bytes)")
+                chunks.append(chunk)
+            data = b"".join(chunks)
+        elif part.name:
+            fields[part.name] = await part.text()
+    if not data:
+        raise InputError("multipart body without an 'image' file part")
+    return data, name, fields
+
+
+async def check(request: web.Request) -> web.Response:
+    loop = asyncio.get_running_loop()
+    user, remote_addr = request_origin(request)
+    if request.content_type.startswith("multipart/"):
+        data, name, fields = await _read_image(request, config().server.max_image_bytes)
+        policy, mode = _options(fields)
+        verdict, frames = await loop.run_in_executor(None, lambda: _image_check(data, name, policy, mode, user))
+        text = None
+    else:
+        limit = 4 * config().server.max_text_chars + 4096  # UTF-8 and JSON escapes of the longest text
+        if (request.content_length or 0) > limit:
+            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=request.content_length,
+                                                text=f"body: more than {limit} bytes (server.max_text_chars)")
+        try:
+            fields = await request.json()
+        except ValueError as exc:  # not JSON, or not UTF-8
+            what = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
+            raise InputError(f"body: not JSON ({what}); send {{\"text\": ...}} or a multipart image") from None
+        if not isinstance(fields, dict) or "text" not in fields:
+            raise InputError("body: expected a JSON object with 'text' (or a multipart upload with 'image')")
+        policy, mode = _options(fields)
+        text = fields["text"]
+        verdict, frames = await loop.run_in_executor(None, lambda: _text_check(text, policy, mode, user))
+    decision = Decision(stage="api", action="passed" if verdict.is_safe else "blocked" if verdict.blocked
+                        else "flagged", verdicts=(verdict,), policy=policy, mode=mode, user=user,
+                        remote_addr=remote_addr, text=text)
+    try:
+        DECISION_HOOKS.emit(decision)
+    except HookError as exc:  # e.g. the audit store refused the row: no answer without a record
+        raise ContentSafetyError.from_exception(exc, stage="image" if text is None else "text") from None
+    body: dict[str, Any] = {"verdict": verdict.to_dict(), "is_safe": verdict.is_safe,
+                            "blocked": verdict.blocked, "policy": policy}
+    if frames:
+        body["frames"] = frames
+    return web.json_response(body)
+
+
+def _token(request: web.Request) -> str:
+    auth = request.headers.get("Authorization", "")
+    return auth[7:].strip() if auth.lower().startswith("bearer ") else ""
+
+
+async def audit(request: web.Request) -> web.Response:
+    cfg = config()
+    expected = cfg.server.token()
+    if expected is None:
+        return error(403, "audit_disabled", "the audit route is off: set server.audit_token in the config "
+                                            "(or COMFY_CONTENT_SAFETY_AUDIT_TOKEN)")
+    if not hmac.compare_digest(_token(request).encode(), expected.encode()):
+        return error(401, "unauthorized", "send the audit token as 'Authorization: Bearer <token>'")
+    try:
+        limit = int(request.query.get("limit", "100"))
+    except ValueError:
+        raise InputError(f"limit: expected an integer, got {request.query['limit']!r}") from None
+    limit = max(1, min(limit, cfg.server.max_audit_rows))
+    filters = {k: request.query[k] for k in AUDIT_FILTERS if request.query.get(k)}
+
+    def read() -> list[dict[str, Any]] | None:
+        store = audit_store(cfg)
+        return None if store is None else read_audit_rows(store, limit=limit, filters=filters)
+
+    try:
+        rows = await asyncio.get_running_loop().run_in_executor(None, read)
+    except AuditError as exc:  # the store is unreachable; its URL is shown without a password
+        return error(503, "audit_unavailable", str(exc))
+    if rows is None:
+        return error(501, "audit_off", "no audit store is configured")
+    return web.json_response({"rows": rows, "limit": limit, "filters": filters})
+
+
+def register(table: web.RouteTableDef) -> None:
+    """Adds the routes to ComfyUI's route table (PromptServer.instance.routes)."""
+    table.get(f"{PREFIX}/status")(json_errors(status))
+    table.post(f"{PREFIX}/check")(json_errors(check))
+    table.get(f"{PREFIX}/audit")(json_errors(audit))

@@ -1,0 +1,71 @@
+"""The routes' handlers on a bare aiohttp app (ComfyUI adds the same table to its server;
+tests/test_comfyui_front.py checks them there): what reaches the decision hooks."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from content_safety_guard.safety import DECISION_HOOKS, Decision
+
+web = pytest.importorskip("aiohttp.web")
+from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
+from content_safety_guard.nodes.routes import register  # noqa: E402
+
+
+def call(method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
+    async def go() -> tuple[int, Any]:
+        table = web.RouteTableDef()
+        register(table)
+        app = web.Application()
+        app.add_routes(table)
+        async with TestClient(TestServer(app)) as client:
+            response = await client.request(method, path, **kwargs)
+            return response.status, await response.json()
+    return asyncio.run(go())
+
+
+def post(path: str, **kwargs: Any) -> tuple[int, Any]:
+    return call("POST", path, **kwargs)
+
+
+def test_a_pre_check_is_a_decision_of_stage_api(monkeypatch) -> None:
+    monkeypatch.delenv("COMFY_CONTENT_SAFETY_CONFIG", raising=False)
+    seen: list[Decision] = []
+    with DECISION_HOOKS.registered(seen.append):
+        status, body = post("/content_safety/check", json={"text": "hardcore porn", "policy": "strict"},
+                            headers={"comfy-user": "alice"})
+    assert status == 200 and body["blocked"] is True
+    [decision] = seen
+    # the comfy-user header counts only under ComfyUI's --multi-user, as for queued prompts
+    assert (decision.stage, decision.action, decision.policy, decision.user) == ("api", "blocked", "strict", "")
+    assert decision.remote_addr == "127.0.0.1"
+    assert decision.text == "hardcore porn" and decision.verdict.categories == ("sexual",)
+
+
+def test_bad_requests_reach_no_hook() -> None:
+    seen: list[Decision] = []
+    with DECISION_HOOKS.registered(seen.append):
+        status, body = post("/content_safety/check", json={"text": ["not", "a", "string"]})
+    assert status == 400 and body["error"]["code"] == "bad_request" and seen == []
+
+
+def test_an_oversized_json_body_is_refused_before_it_is_parsed() -> None:
+    status, body = post("/content_safety/check", data=b'{"text": "' + b"x" * 100_000 + b'"}',
+                        headers={"Content-Type": "application/json"})
+    assert status == 413 and body["error"]["code"] == "too_large" and "max_text_chars" in body["error"]["message"]
+
+
+def test_a_body_that_is_not_utf8_is_a_bad_request() -> None:
+    status, body = post("/content_safety/check", data=b"\xff\xfe{", headers={"Content-Type": "application/json"})
+    assert status == 400 and "not UTF-8" in body["error"]["message"]
+
+
+def test_an_unexpected_failure_is_json_without_the_traceback(monkeypatch, caplog) -> None:
+    def broken(*_args: Any) -> None:
+        raise RuntimeError("internal detail")
+    monkeypatch.setattr("content_safety_guard.nodes.routes.status_report", broken)
+    status, body = call("GET", "/content_safety/status")
+    assert status == 500 and body["error"]["code"] == "internal_error"
+    assert "internal detail" not in body["error"]["message"] and "internal detail" in caplog.text
