@@ -26,7 +26,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("onnxruntime", "sqlalchemy", "urllib.request", "xml.sax", "confusable_homoglyphs", "opencc")
+HEAVY = ("onnxruntime", "sqlalchemy", "cryptography", "urllib.request", "xml.sax", "confusable_homoglyphs",
+         "opencc")
 PROBE = f"""
 import json, sys, time
 import numpy, yaml, PIL.Image  # ComfyUI's own imports, loaded before any custom node

@@ -1,4 +1,4 @@
-"""Start-up: importing the pack loads neither onnxruntime, SQLAlchemy (the audit store),
+"""Start-up: importing the pack loads neither onnxruntime, SQLAlchemy nor cryptography (audit),
 urllib.request (xml.sax), confusable_homoglyphs nor OpenCC; a text check never loads the
 latter ones; inside ComfyUI a warm-up thread builds the text checks' shared state once,
 before the first check; the shipped character tables are what the generator makes from
@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("onnxruntime", "sqlalchemy", "urllib.request", "xml.sax", "confusable_homoglyphs", "opencc")
+HEAVY = ("onnxruntime", "sqlalchemy", "cryptography", "urllib.request", "xml.sax", "confusable_homoglyphs",
+         "opencc")
 PROBE = f"""
 import json, sys
 sys.path.insert(0, {str(ROOT / "tests")!r})

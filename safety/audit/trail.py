@@ -21,10 +21,10 @@ from .fingerprints import ArtifactIndex
 from .marks import MarkFile
 from .record import build_record
 from ..settings.audit import AuditSettings
-from .signing import Keys, load_keys
 from .spool import Spool
 
-if TYPE_CHECKING:  # SQLAlchemy comes with the first store: the pack loads 150 ms faster without it
+if TYPE_CHECKING:  # SQLAlchemy and cryptography come with the first decision audited: the pack loads faster
+    from .signing import Keys
     from .store import AuditStore
 
 log = logging.getLogger(__name__)
@@ -117,6 +117,8 @@ class AuditTrail:
         except OSError:
             stamp = path  # load_keys names the problem
         if stamp not in self._keys:
+            from .signing import load_keys
+
             self._keys.clear()
             self._keys[stamp] = load_keys(path)
         return self._keys[stamp]
