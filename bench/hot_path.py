@@ -3,8 +3,8 @@ machines are noisy).
 
 1. IMAGE -> uint8 (what ContentSafetySaveImage and ImageCheck do with every image):
    `to_uint8` against SaveImage's own expression `np.clip(255. * i, 0, 255).astype(uint8)`
-   (full-size float temporaries), at 1024x1024 and 2048x2048, RGB and RGBA (of RGBA the
-   peer's result is a strided view, ours a contiguous copy: the alpha plane is not scaled).
+   (full-size float temporaries), at 1024x1024 and 2048x2048, RGB and RGBA (for RGBA the
+   peer returns a strided view of its RGB, ours a contiguous array; ours never scales alpha).
 2. A clean short prompt through Engine.check_text (the rule steps: lexicon and PII; the
    text model is left out, its inference is no bookkeeping) against its floor: the
    matching work alone (normalisation, the Aho-Corasick scan, the PII rules). What is
