@@ -3,7 +3,8 @@ machines are noisy).
 
 1. IMAGE -> uint8 (what ContentSafetySaveImage and ImageCheck do with every image):
    `to_uint8` against SaveImage's own expression `np.clip(255. * i, 0, 255).astype(uint8)`
-   (full-size float temporaries), at 1024x1024 and 2048x2048, RGB and RGBA.
+   (full-size float temporaries), at 1024x1024 and 2048x2048, RGB and RGBA (for RGBA the
+   peer returns a strided view of its RGB, ours a contiguous array; ours never scales alpha).
 2. A clean short prompt through Engine.check_text (the rule steps: lexicon and PII; the
    text model is left out, its inference is no bookkeeping) against its floor: the
    matching work alone (normalisation, the Aho-Corasick scan, the PII rules). What is
@@ -26,7 +27,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-import conftest  # noqa: E402,F401  (loads the pack as content_safety_guard)
+import pack_loader  # noqa: E402,F401  (loads the pack as content_safety_guard)
 from content_safety_guard.nodes.comfy import to_uint8  # noqa: E402
 from content_safety_guard.safety import BUILTIN_POLICIES, Config, Engine  # noqa: E402
 from content_safety_guard.safety.text.pii import find_pii  # noqa: E402
@@ -56,7 +57,7 @@ def main() -> int:
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     print("IMAGE -> uint8           to_uint8 ms   SaveImage's ms   ratio")
-    for side, channels in ((1024, 3), (1024, 4), (2048, 3)):
+    for side, channels in ((1024, 3), (1024, 4), (2048, 3), (2048, 4)):
         image = rng.random((side, side, channels), dtype=np.float32)
         assert np.array_equal(to_uint8(image), save_image_expression(image))
         ours, peer, ratio = paired(lambda: to_uint8(image), lambda: save_image_expression(image),

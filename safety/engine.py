@@ -108,6 +108,16 @@ class Engine:
             steps.append(Step(name, checker, remote, checker.cost))
         return sorted(steps, key=lambda s: s.cost)
 
+    def warm_up(self) -> None:
+        """Pay the local text steps' first-use costs (the lexicon build, a text model's first
+        run; its session came with the engine) before the first check, for a host that
+        builds the engine long before it checks. Only steps with a `warm_up` take part: an
+        LLM judge or a cloud service is never called."""
+        for step in self.text_steps:
+            warm = getattr(step.checker, "warm_up", None)
+            if warm is not None and not step.remote:
+                warm()
+
     def _trusted(self, user: str | None) -> Verdict | None:
         if user and user in self.policy.trusted_users:
             return Verdict(provider="policy:trusted_user", evidence=({"trusted_user": user},))

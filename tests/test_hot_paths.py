@@ -4,6 +4,7 @@ result), and clean prompts through a short path that gives the same verdicts."""
 from __future__ import annotations
 
 import tracemalloc
+import warnings
 
 import numpy as np
 import pytest
@@ -28,8 +29,21 @@ def test_to_uint8_is_bit_for_bit_save_images_conversion(shape, dtype) -> None:
     assert np.array_equal(ours, save_image(image))
 
 
-def test_to_uint8_allocates_no_full_size_float_temporaries() -> None:
-    image = np.random.default_rng(0).random((1024, 1024, 3), dtype=np.float32)
+@pytest.mark.parametrize("layout", ["c", "fortran", "transposed"])
+def test_to_uint8_never_converts_the_alpha_plane(layout: str) -> None:
+    """An alpha of 3e38 overflows when scaled by 255 (a RuntimeWarning): it never is."""
+    image = np.random.default_rng(1).random((64, 48, 4), dtype=np.float32) * 1.2 - 0.1
+    image[..., 3] = 3e38
+    image = {"c": image, "fortran": np.asfortranarray(image), "transposed": image.transpose(1, 0, 2)}[layout]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = to_uint8(image)
+    assert ours.flags.c_contiguous and np.array_equal(ours, save_image(image[..., :3]))
+
+
+@pytest.mark.parametrize("channels", [3, 4])
+def test_to_uint8_allocates_no_full_size_float_temporaries(channels: int) -> None:
+    image = np.random.default_rng(0).random((1024, 1024, channels), dtype=np.float32)
     tracemalloc.start()
     try:
         out = to_uint8(image)

@@ -371,6 +371,10 @@ class LexiconChecker:
         s = self.settings
         return LEXICONS.get(s.dirs, s.files, s.allow_terms)
 
+    def warm_up(self) -> None:
+        """Build the lexicon (and the character tables it normalises with) now."""
+        self.check_text("warm-up")
+
     def check_text(self, text: str) -> Finding:
         start = time.perf_counter()
         return score(self.lexicon(), text, self.provider, start)
