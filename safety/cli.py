@@ -202,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:  # the reader left (`| head`): nothing more to say to anyone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except (ConfigError, InputError, ProviderError, HookError) as exc:
         print(f"error: {exc}", file=sys.stderr)
     except (MemoryError, RecursionError) as exc:

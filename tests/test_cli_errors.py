@@ -53,3 +53,17 @@ def test_an_unexpected_failure_exits_2_not_1(tmp_path: Path) -> None:
     res = run("check-text", "--config", str(deep), "hello")
     assert res.returncode == 2, res.stderr
     assert b"Traceback" not in res.stderr and str(deep).encode() in res.stderr
+
+
+def test_a_reader_that_left_gets_no_traceback_and_exit_2() -> None:
+    """`content-safety check-text ... | head -0`: the pipe is closed before the verdict is
+    written; the CLI says nothing more and exits 2 (not reported), never 1 (unsafe)."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        res = subprocess.run([sys.executable, "-m", "safety", "check-text", "--json", "a lighthouse"],
+                             cwd=ROOT, stdout=write, stderr=subprocess.PIPE, timeout=120)
+    finally:
+        os.close(write)
+    assert res.returncode == 2
+    assert res.stderr.decode() == ""
