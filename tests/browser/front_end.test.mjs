@@ -49,13 +49,16 @@ test("badges, toasts, credentials warning, blur, sidebar and templates", { skip:
         const workflow = await (await fetch(`/api/workflow_templates/content_safety_guard/${name}.json`)).json();
         await app.loadGraphData(workflow, true, false, `${name} ${Date.now()}`); // a fresh tab each time
         const known = globalThis.LiteGraph.registered_node_types;
+        const boxes = app.graph.nodes.map((n) => [n.id, [...n.boundingRect]]); // title bar included, as drawn
+        const overlap = ([, a], [, b]) => a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
         out[name] = { nodes: app.graph.nodes.length, expected: workflow.nodes.length,
-          unknown: app.graph.nodes.filter((n) => !known[n.type]).map((n) => n.type) };
+          unknown: app.graph.nodes.filter((n) => !known[n.type]).map((n) => n.type),
+          overlapping: boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => overlap(a, b)).map((b) => [a[0], b[0]])) };
       }
       return out;
     });
     for (const [name, info] of Object.entries(seen.templates)) {
-      if (info.nodes !== info.expected || info.unknown.length) throw new Error(`template ${name}: ${JSON.stringify(info)}`);
+      if (info.nodes !== info.expected || info.unknown.length || info.overlapping.length) throw new Error(`template ${name}: ${JSON.stringify(info)}`);
     }
 
     // the template browser lists the pack's workflows with thumbnails and opens one
@@ -158,7 +161,7 @@ test("badges, toasts, credentials warning, blur, sidebar and templates", { skip:
     seen.unsafeText = await page.locator(".content-safety-row .content-safety-verdict").first().innerText();
 
   for (const [name, info] of Object.entries(seen.templates)) {
-    assert.deepEqual(info, { nodes: info.expected, expected: info.expected, unknown: [] }, name);
+    assert.deepEqual(info, { nodes: info.expected, expected: info.expected, unknown: [], overlapping: [] }, name);
   }
   assert.deepEqual(Object.keys(seen.templates).sort(), workflowNames);
   assert.ok(seen.templateThumbnails >= 2, `thumbnails: ${seen.templateThumbnails}`);
