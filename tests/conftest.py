@@ -1,6 +1,7 @@
 """Load the repository as the package ComfyUI would load it (relative imports included), with
 a stub of ComfyUI's `folder_paths` (tests/comfy_stub) so the nodes find their folders, and
-share one real ComfyUI per test session (`comfy`, from tests/comfyui_harness.py)."""
+share one real ComfyUI per test session (`comfy`, from tests/comfyui_harness.py). In CI a
+skipped test fails (tests/ci_skips.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from ci_skips import pytest_make_collect_report, pytest_runtest_makereport  # noqa: F401  (CI: a skip fails)
 
 if TYPE_CHECKING:
     from comfyui_harness import Comfy
