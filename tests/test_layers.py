@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = "content_safety_guard"  # the name ComfyUI and pip load the pack by
 COMFY_MODULES = {"comfy", "comfy_execution", "folder_paths", "server", "node_helpers", "comfy_api"}
 
 
@@ -49,8 +50,9 @@ def module_name(path: Path, root: Path) -> str:
 
 
 def internal_imports(path: Path, root: Path) -> list[tuple[int, str]]:
-    """(line, module) of every relative import anywhere in the file, resolved to a dotted
-    name from `root` (`from .. import models` -> safety.models)."""
+    """(line, module) of every import of the pack anywhere in the file, resolved to a dotted
+    name from `root` (`from .. import models` -> safety.models); absolute ones through the
+    package name (`import content_safety_guard.safety.engine`) count too."""
     module = module_name(path, root)
     package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
     found = []
@@ -61,6 +63,13 @@ def internal_imports(path: Path, root: Path) -> list[tuple[int, str]]:
                 found.append((node.lineno, ".".join(base + node.module.split("."))))
             else:
                 found += [(node.lineno, ".".join(base + [alias.name])) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(PACKAGE + "."):
+            target = node.module.removeprefix(PACKAGE + ".")
+            found += [(node.lineno, target)] if "." in target else \
+                [(node.lineno, f"{target}.{alias.name}") for alias in node.names]
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name.removeprefix(PACKAGE + "."))
+                      for alias in node.names if alias.name.startswith(PACKAGE + ".")]
     return found
 
 
@@ -142,6 +151,18 @@ def test_the_layer_check_catches_an_upward_import_inside_a_function(tmp_path: Pa
     assert upward_imports(tmp_path) == [
         "safety/text/lexicon.py:2: text imports safety.engine, a layer above it"]
     assert import_cycles(tmp_path) == [["safety.engine", "safety.text.lexicon"]]
+
+
+def test_the_layer_check_catches_an_upward_import_by_the_package_name(tmp_path: Path) -> None:
+    (tmp_path / "safety" / "text").mkdir(parents=True)
+    (tmp_path / "safety" / "engine.py").write_text("")
+    (tmp_path / "safety" / "cli.py").write_text("")
+    (tmp_path / "safety" / "text" / "lexicon.py").write_text(
+        "import content_safety_guard.safety.cli\n"
+        "def build():\n    from content_safety_guard.safety import engine\n    return engine\n")
+    assert upward_imports(tmp_path) == [
+        "safety/text/lexicon.py:1: text imports safety.cli, a layer above it",
+        "safety/text/lexicon.py:3: text imports safety.engine, a layer above it"]
 
 
 def test_nodes_use_only_the_public_api_of_safety() -> None:
