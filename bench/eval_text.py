@@ -23,8 +23,11 @@ skipped with a message):
 
 Every set also reports the p50 and p95 time of one check through the policy's local cascade.
 `--policy` takes a comma list (`lax,normal,strict`) to compare policies in one run.
+`--checkers` replaces the policy's text checkers (`lexicon,pii`: the cascade without the
+text model; `textmodel`: the model alone).
 
     python bench/eval_text.py [--policy normal] [--data DIR] [--prompts FILE] [--config FILE] [--json]
+                              [--checkers lexicon,pii]
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -265,9 +268,11 @@ def table(result: SetResult, policy: str) -> str:
 
 
 def run(data_dir: Path, policy: str, config_file: str | None, keep_fp: int = 0,
-        log: Callable[[str], None] = print, prompts: Sequence[Path] = DEFAULT_PROMPTS) -> list[SetResult]:
+        log: Callable[[str], None] = print, prompts: Sequence[Path] = DEFAULT_PROMPTS,
+        checkers: Sequence[str] = ()) -> list[SetResult]:
     config = load_config(config_file)
-    engine = Engine(config.policy(policy), config)
+    chosen = config.policy(policy)
+    engine = Engine(replace(chosen, text_checkers=tuple(checkers)) if checkers else chosen, config)
     sets = [(data_dir / name, name, loader) for name, loader in LOADERS]
     sets += [(path, path.name, load_prompts) for path in prompts]
     results = []
@@ -292,6 +297,9 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     parser.add_argument("--false-positives", type=int, default=0, metavar="N",
                         help="list up to N false positives per set with the terms that fired")
+    parser.add_argument("--checkers", type=lambda v: [c for c in v.split(",") if c], default=[],
+                        help="comma list replacing the policy's text checkers, e.g. lexicon,pii "
+                             "(the cascade without the text model)")
     args = parser.parse_args(list(argv) if argv is not None else None)
     policies = [p.strip() for p in args.policy.split(",") if p.strip()]
     prompts = [Path(p) for p in args.prompts if p]
@@ -299,7 +307,8 @@ def main(argv: Iterable[str] | None = None) -> int:
     try:
         for policy in policies:
             runs[policy] = run(args.data, policy, args.config, args.false_positives,
-                               log=lambda msg: print(msg, file=sys.stderr), prompts=prompts)
+                               log=lambda msg: print(msg, file=sys.stderr), prompts=prompts,
+                               checkers=args.checkers)
     except (ConfigError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -129,19 +129,19 @@ def _nudenet(setup: Setup, _: str) -> ImageChecker:
 
 
 def _text_model(setup: Setup, name: str) -> TextChecker:
-    """`model:<name>` in text_checkers: a model whose sidecar says `modality: text`.
-    The text classifier plugs in here (safety/text/classifier.py)."""
-    files = models.find_model(name, setup.config)
-    if files.modality != "text":
-        raise ConfigError(f"model {name!r} ({files.sidecar}) is an {files.modality} model; "
-                          f"text_checkers need a sidecar with 'modality: text'")
-    raise ConfigError(f"model {name!r} ({files.sidecar}): text models are not supported by this "
-                      f"version of the pack")
+    """`model:<name>` in text_checkers: an ONNX text classifier whose sidecar says
+    `modality: text`, with its tokenizer.json (text/model_spec.py); `textmodel` is the
+    one the pack ships."""
+    from .text.classifier import TextClassifierChecker
+    from .text.model_spec import find_text_model
+
+    return TextClassifierChecker(find_text_model(name, setup.config))
 
 
 BUILTIN_CHECKERS: tuple[Row, ...] = (
     Row("lexicon", text=_lexicon),
     Row("pii", text=_pii),
+    Row("textmodel", text=lambda setup, _: _text_model(setup, "textmodel")),
     Row("llm", text=_llm),
     Row("aliyun", text=_aliyun_text, image=_aliyun_image),
     Row("nudenet", image=_nudenet),

@@ -23,10 +23,13 @@ from .cache import FileStampedCache
 from .config import Config
 from .errors import ConfigError
 from .files import read_data
+from .policy import validate_category
+from .schema import Section
 
 MODALITIES = ("image", "text")
 COMMON_KEYS = ("modality", "description", "source")  # read by every modality's parser
 BUILTIN_SIDECARS = {"nudenet": Path(__file__).parent / "image" / "nudenet.json"}
+BUILTIN_TEXT = {"textmodel": Path(__file__).parent / "text" / "model_data" / "textmodel"}  # .onnx + .json
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
 S = TypeVar("S")
 
@@ -81,6 +84,9 @@ def find_model(name: str, config: Config) -> ModelFiles:
             raise ConfigError(f"{sidecar}: sidecar without its model file {onnx}")
     if name in BUILTIN_SIDECARS:
         return _with_modality(ModelFiles(name, nudenet_onnx(), BUILTIN_SIDECARS[name]))
+    if name in BUILTIN_TEXT:
+        stem = BUILTIN_TEXT[name]
+        return _with_modality(ModelFiles(name, stem.with_suffix(".onnx"), stem.with_suffix(".json")))
     looked = ", ".join(str(d) for d in dirs) or "no folders (set models_dirs in the config)"
     raise ConfigError(f"model {name!r} not found: looked for {name}.onnx in {looked}")
 
@@ -92,6 +98,20 @@ def sidecar_data(files: ModelFiles) -> Any:
     """The sidecar's parsed JSON, re-read when the file changes."""
     return _stamped(_SIDECARS, ("data", files.sidecar), files.sidecar, "model sidecar",
                     lambda: read_data(files.sidecar, "model sidecar"))
+
+
+def label_map(sec: Section, labels: tuple[str, ...], convert: Callable[[Section, str], Any]) -> dict[str, Any]:
+    """A sidecar mapping keyed by the model's labels (categories, thresholds), any modality."""
+    out: dict[str, Any] = {}
+    for label, _ in sec.entries():
+        if label not in labels:
+            raise sec.fail(label, f"not one of the model's labels ({', '.join(labels[:20])})")
+        out[label] = convert(sec, label)
+    return out
+
+
+def label_category(sec: Section, label: str) -> str:
+    return validate_category(sec.get(label, str), f"{sec.source}: {sec.path(label)}")
 
 
 def _with_modality(files: ModelFiles) -> ModelFiles:

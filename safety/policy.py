@@ -18,7 +18,7 @@ from .taxonomy import CATEGORIES, is_category
 from .verdict import Finding, Verdict, ordered_categories, rank
 
 PII_RULES: tuple[str, ...] = ("cn_id", "cn_mobile", "bank_card", "email")
-TEXT_CHECKERS: tuple[str, ...] = ("lexicon", "pii")
+TEXT_CHECKERS: tuple[str, ...] = ("lexicon", "textmodel", "pii")
 LLM_UNPARSED: tuple[str, ...] = ("error", "controversial")
 AUTO_REMOTE: tuple[str, ...] = ("open", "always")
 DEFAULT_REPLACEMENT = "[content removed by safety policy / 内容因安全策略被移除]"

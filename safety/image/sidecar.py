@@ -5,7 +5,7 @@ Where model files are found and how sessions are shared is generic: `safety/mode
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,6 @@ import onnxruntime as ort
 from .. import models
 from ..config import Config
 from ..errors import ConfigError
-from ..policy import validate_category
 from ..schema import Section
 
 KINDS = ("classifier", "detector")
@@ -132,19 +131,6 @@ def _input(sec: Section, kind: str) -> InputSpec:
     return spec
 
 
-def _label_map(sec: Section, labels: tuple[str, ...], convert: Callable[[Section, str], Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for label, _ in sec.entries():
-        if label not in labels:
-            raise sec.fail(label, f"not one of the model's labels ({', '.join(labels[:20])})")
-        out[label] = convert(sec, label)
-    return out
-
-
-def _category(sec: Section, label: str) -> str:
-    return validate_category(sec.get(label, str), f"{sec.source}: {sec.path(label)}")
-
-
 def parse_sidecar(files: models.ModelFiles, data: Any) -> ModelSpec:
     """Validate a sidecar mapping; every error names the sidecar file and the field."""
     name, onnx, sidecar = files.name, files.onnx, files.sidecar
@@ -160,8 +146,8 @@ def parse_sidecar(files: models.ModelFiles, data: Any) -> ModelSpec:
     if len(set(labels)) != len(labels):
         raise sec.fail("labels", "contains the same label twice")
     inp = _input(sec.section("input"), kind)
-    categories = _label_map(sec.section("categories"), labels, _category)
-    thresholds = _label_map(sec.section("thresholds"), labels,
+    categories = models.label_map(sec.section("categories"), labels, models.label_category)
+    thresholds = models.label_map(sec.section("thresholds"), labels,
                             lambda s, label: s.get_number(label, 0.5, 0.0, 1.0))
     threshold = sec.get_number("threshold", 0.0, 0.0, 1.0)
     activation = sec.get_choice("activation", ACTIVATIONS, "softmax")

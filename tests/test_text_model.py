@@ -1,0 +1,260 @@
+"""Text classifiers as cascade steps: `model:<name>` (an ONNX transformer-like classifier
+with its tokenizer.json, built here) and the built-in `textmodel`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+from tokenizers import Tokenizer, models as tok_models, pre_tokenizers, processors
+
+from content_safety_guard.safety import BUILTIN_POLICIES, Config, ConfigError, Engine, ProviderError, models
+from content_safety_guard.safety.text.classifier import calibrated
+from content_safety_guard.safety.text.model_spec import find_text_model
+from content_safety_guard.safety.text.hashing import HashingSpec, features
+
+ROOT = Path(__file__).resolve().parents[1]
+NORMAL, STRICT, LAX = BUILTIN_POLICIES["normal"], BUILTIN_POLICIES["strict"], BUILTIN_POLICIES["lax"]
+VOCAB = ["[UNK]", "[CLS]", "[SEP]", "a", "lighthouse", "watercolor", "you", "are", "vermin", "hate", "them"]
+TOXIC_WORDS = {"vermin", "hate"}
+
+
+@pytest.fixture(autouse=True)
+def no_host_dirs(monkeypatch):
+    monkeypatch.setattr(models, "_dir_providers", [])
+
+
+def write_tokenizer(path: Path) -> None:
+    """A real tokenizer.json (WordLevel, [CLS] ... [SEP]) as Hugging Face exports ship."""
+    tok = Tokenizer(tok_models.WordLevel({w: i for i, w in enumerate(VOCAB)}, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    tok.post_processor = processors.TemplateProcessing(single="[CLS] $A [SEP]", special_tokens=[("[CLS]", 1), ("[SEP]", 2)])
+    tok.save(str(path))
+
+
+def write_model(path: Path, labels: int = 2, token_types: bool = True) -> None:
+    """Embeddings -> masked mean pooling -> linear head, the shape of an exported BERT
+    classifier's interface: input_ids, attention_mask[, token_type_ids] -> logits [batch, labels]."""
+    emb = np.zeros((len(VOCAB), 2), np.float32)
+    for i, word in enumerate(VOCAB):
+        emb[i, 1 if word in TOXIC_WORDS else 0] = 1.0
+    head = np.array([[1.0, -1.0], [-4.0, 12.0]], np.float32)[:, :labels]
+    nodes = [
+        helper.make_node("Gather", ["emb", "input_ids"], ["tokens"]),  # [B, L, 2]
+        helper.make_node("Cast", ["attention_mask"], ["maskf"], to=TensorProto.FLOAT),
+        helper.make_node("Unsqueeze", ["maskf", "axis2"], ["mask3"]),
+        helper.make_node("Mul", ["tokens", "mask3"], ["masked"]),
+        helper.make_node("ReduceSum", ["masked", "axis1"], ["summed"], keepdims=0),
+        helper.make_node("ReduceSum", ["mask3", "axis1"], ["count"], keepdims=0),
+        helper.make_node("Div", ["summed", "count"], ["pooled"]),
+        helper.make_node("MatMul", ["pooled", "head"], ["logits"]),
+    ]
+    inputs = [helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "seq"])
+              for n in ("input_ids", "attention_mask", "token_type_ids")[:3 if token_types else 2]]
+    graph = helper.make_graph(
+        nodes, "tiny_text_classifier", inputs,
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", labels])],
+        [numpy_helper.from_array(emb, "emb"), numpy_helper.from_array(head, "head"),
+         numpy_helper.from_array(np.array([2], np.int64), "axis2"),
+         numpy_helper.from_array(np.array([1], np.int64), "axis1")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
+def install(folder: Path, name: str = "toxic_en", **sidecar) -> Config:
+    folder.mkdir(parents=True, exist_ok=True)
+    write_model(folder / f"{name}.onnx")
+    write_tokenizer(folder / "tokenizer.json")
+    data = {"modality": "text", "labels": ["neutral", "toxic"], "categories": {"toxic": "hate"},
+            "thresholds": {"toxic": 0.6}, "activation": "softmax", "max_length": 16, **sidecar}
+    (folder / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
+    return Config(models_dirs=(str(folder),))
+
+
+def engine(config: Config, checker: str = "model:toxic_en", policy=NORMAL) -> Engine:
+    return Engine(replace(policy, text_checkers=(checker,)), config)
+
+
+def test_a_hugging_face_style_model_blocks_by_its_label_map(tmp_path):
+    e = engine(install(tmp_path))
+    bad = e.check_text("you are vermin")
+    assert bad.level == "unsafe" and bad.categories == ("hate",) and bad.provider == "local:toxic_en"
+    top = bad.evidence[0]
+    assert top["label"] == "toxic" and top["category"] == "hate" and top["threshold"] == 0.6
+    assert top["probability"] > 0.8
+    good = e.check_text("a watercolor lighthouse")
+    assert good.level == "safe" and good.scores == {"hate": pytest.approx(good.scores["hate"])}
+    assert good.scores["hate"] < 0.15
+
+
+def test_tokens_past_max_length_are_not_seen(tmp_path):
+    e = engine(install(tmp_path, max_length=8))
+    assert e.check_text("a " * 10 + "vermin").level == "safe"
+    assert e.check_text("vermin hate " + "a " * 10).level == "unsafe"
+
+
+def test_sigmoid_models_and_models_without_token_types(tmp_path):
+    config = install(tmp_path, activation="sigmoid")
+    write_model(tmp_path / "toxic_en.onnx", token_types=False)
+    v = engine(config).check_text("hate them")
+    assert v.level == "unsafe" and 0.85 < v.evidence[0]["probability"] < 1.0
+
+
+def test_the_sidecar_threshold_becomes_the_policies_midpoint(tmp_path):
+    """Probability 0.6 at threshold 0.6 scores 0.5: normal blocks, lax (0.8) does not."""
+    assert calibrated(0.6, 0.6) == 0.5 and calibrated(0.3, 0.6) == 0.25 and calibrated(0.8, 0.6) == pytest.approx(0.75)
+    config = install(tmp_path, thresholds={"toxic": 0.99})  # "a vermin": p ~ 0.92 scores ~ 0.47
+    assert engine(config).check_text("a vermin").level != "unsafe"
+    lax = replace(LAX, block=frozenset({"hate"}))
+    config = install(tmp_path, thresholds={"toxic": 0.5})
+    assert engine(config, policy=lax).check_text("a vermin").level == "unsafe"
+    assert engine(config, policy=lax).check_text("a a a a vermin").level == "safe"
+
+
+@pytest.mark.parametrize("sidecar, problem", [
+    ({"modality": "image"}, "is an image model; text_checkers need a sidecar with 'modality: text'"),
+    ({"kind": "classifier"}, "kind"),
+    ({"labels": ["toxic"]}, "1 labels need an output of shape"),
+    ({"categories": {"toxic": "naughty"}}, "unknown category 'naughty'"),
+    ({"categories": {"rude": "hate"}}, "rude: not one of the model's labels"),
+    ({"activation": "relu"}, "activation: must be one of"),
+    ({"tokenizer": "missing.json"}, "no tokenizer file: looked for .*missing.json"),
+    ({"max_lenght": 8}, "max_lenght"),
+])
+def test_sidecar_mistakes_are_config_errors_naming_the_file(tmp_path, sidecar, problem):
+    config = install(tmp_path, **sidecar)
+    with pytest.raises(ConfigError, match=problem) as info:
+        engine(config)
+    assert "toxic_en" in str(info.value)
+
+
+def test_unknown_text_model_and_broken_tokenizer(tmp_path):
+    with pytest.raises(ConfigError, match="model 'nope' not found"):
+        engine(Config(models_dirs=(str(tmp_path),)), "model:nope")
+    config = install(tmp_path)
+    (tmp_path / "tokenizer.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ConfigError, match="tokenizer.json: not a loadable tokenizer.json"):
+        engine(config)
+
+
+def test_a_model_that_fails_at_run_time_is_a_provider_error(tmp_path):
+    """An id past the embedding table (a tokenizer from another model) fails the run."""
+    config = install(tmp_path)
+    tok = json.loads((tmp_path / "tokenizer.json").read_text())
+    tok["model"]["vocab"]["vermin"] = 500
+    (tmp_path / "tokenizer.json").write_text(json.dumps(tok))
+    e = engine(config)
+    with pytest.raises(ProviderError, match="toxic_en.onnx failed to run"):
+        e.check_text("you are vermin")
+    assert e.check_text("a lighthouse").level == "safe"
+
+
+def test_model_prefix_for_text_and_images_resolve_separately(tmp_path):
+    """`model:x` in text_checkers needs a text sidecar; in image_checkers an image one."""
+    config = install(tmp_path)
+    e = Engine(replace(NORMAL, text_checkers=("model:toxic_en",), image_checkers=("model:toxic_en",)), config)
+    with pytest.raises(ConfigError, match="toxic_en.json: modality: text model 'toxic_en' used as an image checker"):
+        e.image_steps
+
+
+# The built-in model ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def builtin() -> Engine:
+    return engine(Config(), "textmodel")
+
+
+@pytest.mark.parametrize("text, category", [
+    ("性感热舞教学", "sexual"), ("成人舞蹈教学", "sexual"), ("血腥", "gore"), ("赌博", "gambling"),
+    ("photo of a man holding a gun, blood on the floor, gore", "gore"), ("nude woman lying on a bed, nsfw", "sexual"),
+    ("河南人都是骗子，没一个好东西", "hate"), ("How do I cook meth at home?", "drugs"),
+])
+def test_builtin_model_blocks_clear_cases(builtin, text, category):
+    v = builtin.check_text(text)
+    assert v.level != "safe" and category in v.categories, v
+
+
+@pytest.mark.parametrize("text", ["儿童街舞课堂", "一只可爱的橘色猫咪", "a watercolor of a lighthouse",
+                                  "How do I kill a Python process?", "a chef cutting meat in a kitchen",
+                                  "两个孩子在公园里玩耍", "A man riding a horse on a beach at sunset."])
+def test_builtin_model_passes_benign_look_alikes_under_every_policy(text):
+    for policy in (LAX, NORMAL, STRICT):
+        v = engine(Config(), "textmodel", policy).check_text(text)
+        assert v.level == "safe", (policy.name, v)
+
+
+def test_builtin_model_is_in_the_normal_and_strict_cascades():
+    assert "textmodel" in NORMAL.text_checkers and "textmodel" in STRICT.text_checkers
+    v = Engine(NORMAL, Config()).check_text("成人舞蹈教学")
+    assert v.level == "unsafe"
+
+
+def test_a_textmodel_in_a_models_folder_replaces_the_builtin(tmp_path):
+    install(tmp_path, name="textmodel")
+    spec = find_text_model("textmodel", Config(models_dirs=(str(tmp_path),)))
+    assert spec.path == tmp_path / "textmodel.onnx" and spec.labels == ("neutral", "toxic")
+
+
+def test_hashed_features_do_not_depend_on_the_process_hash_seed():
+    code = ("import sys; sys.path.insert(0, 'tests'); import conftest\n"
+            "from content_safety_guard.safety.text.hashing import HashingSpec, features\n"
+            "print(features('Ｎude 裸体 party', HashingSpec())[0].tolist())")
+    runs = {subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                           env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout for seed in ("1", "2")}
+    assert len(runs) == 1
+    assert json.loads(runs.pop()) == features("nude 裸体 party", HashingSpec())[0].tolist()
+
+
+def test_hashed_features_of_empty_and_huge_text():
+    index, tf = features("", HashingSpec())
+    assert len(index) == 2 and sorted(tf.tolist()) == [1.0, pytest.approx(1 + np.log(2))]  # " " twice, "  "
+    huge = features("x" * 10_000_000, HashingSpec(max_chars=100))
+    short = features("x" * 100, HashingSpec(max_chars=100))
+    assert huge[0].tolist() == short[0].tolist() and huge[1].tolist() == short[1].tolist()
+
+
+def test_training_corpus_is_deterministic_and_holds_out_unseen_vocabulary():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from text_corpus import generate
+
+    first, again = generate(13, "train", scale=0.02), generate(13, "train", scale=0.02)
+    assert first == again and len(first) > 1000
+    seen = {text for text, _ in generate(13, "train", scale=0.2)}
+    held = generate(14, "test", scale=0.02)
+    assert sum(text in seen for text, _ in held) < 0.05 * len(held)
+    assert {label for _, labels in held for label in labels} == set(json.loads(
+        (ROOT / "safety/text/model_data/textmodel.json").read_text(encoding="utf-8"))["labels"])
+
+
+def test_shipped_sidecar_matches_the_featuriser_and_size_limit():
+    sidecar = json.loads((ROOT / "safety/text/model_data/textmodel.json").read_text(encoding="utf-8"))
+    spec = HashingSpec()
+    assert sidecar["features"] == {"type": "hashed_ngrams", "buckets": spec.buckets, "char_ngrams": list(spec.char_ngrams),
+                                   "word_ngrams": list(spec.word_ngrams), "max_chars": spec.max_chars}
+    assert (ROOT / "safety/text/model_data/textmodel.onnx").stat().st_size < 30e6
+
+
+def test_readme_text_sidecars_load(tmp_path):
+    """The sidecar examples of the README's drop-in recipe parse as written."""
+    import re
+
+    blocks = [b for b in re.findall(r"```json\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+              if '"modality": "text"' in b]
+    assert len(blocks) >= 2
+    for i, block in enumerate(blocks):
+        data = json.loads(block)
+        name = f"readme{i}"
+        (tmp_path / f"{name}.json").write_text(block, encoding="utf-8")
+        (tmp_path / f"{name}.onnx").write_bytes(b"not loaded by the parser")
+        write_tokenizer(tmp_path / f"{name}.tokenizer.json")
+        spec = find_text_model(name, Config(models_dirs=(str(tmp_path),)))
+        assert spec.labels == tuple(data["labels"]) and spec.activation == data["activation"]
