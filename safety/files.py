@@ -1,8 +1,10 @@
 """The one reader of the pack's YAML and JSON files (config, credentials, model sidecars,
-combination rules): every file fails the same way, naming the file and the line."""
+combination rules): every file fails the same way, naming the file and the line. And the
+SHA-256 of model and lexicon files (the status route, the audit trail), once per version."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -10,7 +12,21 @@ from typing import Any
 
 import yaml
 
+from .cache import SharedCache
 from .errors import ConfigError
+
+_digests: SharedCache[str] = SharedCache(maxsize=1024)
+
+
+def sha256_file(path: Path) -> str:
+    """Hashed once per version of the file (path, size, mtime)."""
+    stat = path.stat()
+
+    def digest() -> str:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+
+    return _digests.get_or_call((str(path), stat.st_size, stat.st_mtime_ns), digest)[0]
 
 
 def read_data(path: str | os.PathLike[str], what: str, *, private: bool = False) -> Any:
