@@ -36,6 +36,14 @@ test("badges, toasts, credentials warning, blur, sidebar and templates", { skip:
     const node = app.graph.nodes.find((n) => n.type === kind);
     return node?.contentSafetySummary ? node.contentSafetyBadgeText : null;
   }, type);
+  /** Where the badge of the first node of `type` was drawn, against its title bar: a badge
+   *  inside the bar covers the title ("Content Safety Text C…"). */
+  const badgeOverTitle = (type) => inPage((kind) => {
+    const { app } = window.comfyAPI.app;
+    const node = app.graph.nodes.find((n) => n.type === kind);
+    const [, y, , h] = node.contentSafetyBadgeBox;
+    return y + h > -globalThis.LiteGraph.NODE_TITLE_HEIGHT;
+  }, type);
 
   await ready();
     await inPage(() => window.comfyAPI.app.app.extensionManager.setting.set("Comfy.Locale", "zh"));
@@ -107,6 +115,7 @@ test("badges, toasts, credentials warning, blur, sidebar and templates", { skip:
     await page.waitForFunction(() => window.comfyAPI.app.app.graph.nodes  // the run then fails closed
       .find((n) => n.type === "ContentSafetyTextCheck")?.contentSafetySummary?.level === "error", null, WAIT);
     seen.warningBadge = await badgeOf("ContentSafetyTextCheck");
+    seen.warningOverTitle = await badgeOverTitle("ContentSafetyTextCheck");
 
     // a safe image saved: the green badge; then a reload restores it from /history
     await inPage(async () => {
@@ -171,6 +180,7 @@ test("badges, toasts, credentials warning, blur, sidebar and templates", { skip:
   assert.equal(seen.comboShown, "报错终止");
   assert.match(seen.credentials, /^内容安全：缺少凭据 .*ALIBABA_CLOUD_ACCESS_KEY_ID/);
   assert.equal(seen.warningBadge, "⚠ 内容安全：缺少凭据");
+  assert.equal(seen.warningOverTitle, false);
   assert.equal(seen.saveBadge, "安全");
   assert.equal(seen.restoredBadge, "安全");
   assert.equal(seen.blur, "存疑：个人信息");
