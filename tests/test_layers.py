@@ -204,7 +204,7 @@ def test_pyproject_packages_every_subpackage_and_data_file() -> None:
         for p in ROOT.glob("*/**/__init__.py") if p.parent.relative_to(ROOT).parts[0] in ("safety", "nodes")}
     assert listed == found
     data = tool["setuptools"]["package-data"]
-    assert "lexicon_data/*.txt" in data["content_safety_guard.safety.text"]
+    assert {"lexicon_data/*.txt", "lexicon_data/*.yaml"} <= set(data["content_safety_guard.safety.text"])
     assert {"model_data/*.onnx", "model_data/*.json"} <= set(data["content_safety_guard.safety.text"])
     assert "nudenet.json" in data["content_safety_guard.safety.image"]
     assert {"assets/*.png", "web/js/*.js", "locales/*/*.json"} <= set(data["content_safety_guard"])

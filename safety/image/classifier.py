@@ -7,14 +7,17 @@ The preprocessing is what the transformers image processors do with Pillow: resi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import onnxruntime as ort
 from PIL import Image
 
 from .. import models
 from .sidecar import ModelSpec
 from .tensor import to_input
+
+if TYPE_CHECKING:  # onnxruntime loads with the first session, not with the pack
+    import onnxruntime as ort
 
 _RESAMPLE = {"bilinear": Image.Resampling.BILINEAR, "bicubic": Image.Resampling.BICUBIC,
              "nearest": Image.Resampling.NEAREST}

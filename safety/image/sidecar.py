@@ -8,14 +8,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import onnxruntime as ort
+from typing import TYPE_CHECKING, Any
 
 from .. import models
 from ..config import Config
 from ..errors import ConfigError
 from ..schema import Section
+
+if TYPE_CHECKING:  # onnxruntime loads with the first session, not with the pack
+    import onnxruntime as ort
 
 KINDS = ("classifier", "detector")
 LAYOUTS = ("NCHW", "NHWC")
@@ -84,9 +85,9 @@ def find_model(name: str, config: Config) -> ModelSpec:
     return models.load_sidecar(files, parse_sidecar)
 
 
-def session(spec: ModelSpec) -> ort.InferenceSession:
+def session(spec: ModelSpec, threads: int = 1, spinning: bool = False) -> ort.InferenceSession:
     """The shared session of the model file, checked against this sidecar."""
-    return models.session(spec.path, lambda sess: _check_io(spec, sess), spec)
+    return models.session(spec.path, lambda sess: _check_io(spec, sess), spec, threads=threads, spinning=spinning)
 
 
 def _triple(sec: Section, key: str, default: tuple[float, float, float]) -> tuple[float, float, float]:
