@@ -165,11 +165,42 @@ def test_the_layer_check_catches_an_upward_import_by_the_package_name(tmp_path: 
         "safety/text/lexicon.py:3: text imports safety.engine, a layer above it"]
 
 
+def public_api(root: Path) -> set[str]:
+    """The names in safety/__init__.py's __all__."""
+    for node in ast.parse((root / "safety" / "__init__.py").read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+            return set(ast.literal_eval(node.value))
+    return set()
+
+
+def private_imports(root: Path) -> list[str]:
+    """Every import in root/nodes of a safety module, or of a name safety does not export."""
+    api = public_api(root)
+    problems = []
+    for path in sorted((root / "nodes").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module == "safety":
+                problems += [f"{path.relative_to(root)}:{node.lineno}: imports safety.{a.name}, "
+                             f"which safety/__init__.py does not export" for a in node.names if a.name not in api]
+        problems += [f"{path.relative_to(root)}:{line}: imports {target}; use the public API (safety/__init__.py)"
+                     for line, target in internal_imports(path, root)
+                     if target != "safety" and not target.startswith("nodes")]
+    return problems
+
+
 def test_nodes_use_only_the_public_api_of_safety() -> None:
-    for path in (ROOT / "nodes").rglob("*.py"):
-        for line, target in internal_imports(path, ROOT):
-            assert target == "safety" or target.startswith("nodes"), \
-                f"{path.relative_to(ROOT)}:{line}: imports {target}; use the public API (safety/__init__.py)"
+    assert private_imports(ROOT) == []
+
+
+def test_the_api_check_catches_a_module_or_name_safety_does_not_export(tmp_path: Path) -> None:
+    (tmp_path / "safety").mkdir()
+    (tmp_path / "nodes").mkdir()
+    (tmp_path / "safety" / "__init__.py").write_text('from .engine import Engine\n__all__ = ["Engine"]\n')
+    (tmp_path / "nodes" / "check.py").write_text(
+        "from ..safety import Engine, engine\nfrom ..safety.engine import Step\n")
+    assert private_imports(tmp_path) == [
+        "nodes/check.py:1: imports safety.engine, which safety/__init__.py does not export",
+        "nodes/check.py:2: imports safety.engine; use the public API (safety/__init__.py)"]
 
 
 def test_library_never_imports_torch_or_comfyui() -> None:
