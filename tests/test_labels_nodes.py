@@ -94,7 +94,15 @@ def test_explicit_label_off_is_recorded_and_the_implicit_one_still_written(dirs,
     ContentSafetySaveImage().save(as_image_batch(solid(H, W, BLUE)), "ComfyUI", on_unsafe="raise", **COMMON)
     saved = dirs["output"] / "ComfyUI_00001_.png"
     assert (_pixels(saved) == BLUE).all() and inspect_file(saved)["valid"]
-    assert decisions[0].labels[0]["explicit"] == "off" and decisions[0].labelled is True
+    # unlabelled for the audit trail: who received a file without the visible label
+    assert decisions[0].labels[0]["explicit"] == "off" and decisions[0].labelled is False
+
+
+def test_an_image_too_small_for_the_visible_label_is_recorded_unlabelled(dirs, configure, decisions):
+    configure()
+    ContentSafetySaveImage().save(as_image_batch(solid(16, 24, BLUE)), "ComfyUI", on_unsafe="raise", **COMMON)
+    assert inspect_file(dirs["output"] / "ComfyUI_00001_.png")["valid"]
+    assert decisions[0].labels[0]["explicit"].startswith("skipped") and decisions[0].labelled is False
 
 
 def test_all_labels_off_means_labelled_false(dirs, configure, decisions):

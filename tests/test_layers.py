@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("verdict",),
     ("decision",),
     ("errors",),
-    ("schema", "inputs", "files", "credentials"),
+    ("schema", "inputs", "files", "credentials", "extras"),
     ("settings", "policy"),
     ("config",),
     ("text", "remote", "models"),

@@ -24,14 +24,23 @@ def lexicon_paths(config: Config, policy_name: str) -> list[Path]:
 
 
 def model_paths(config: Config, policy_name: str, kind: str = "image") -> list[Path]:
-    """The ONNX files and sidecars of the policy's local `kind` ("text"/"image") checkers."""
-    from ..models import find_model
+    """The model files (ONNX, sidecar, a text model's tokenizer) of the policy's local
+    `kind` ("text"/"image") checkers: the builtin `nudenet` and `textmodel`, and `model:<name>`."""
+    from ..models import BUILTIN_SIDECARS, BUILTIN_TEXT, find_model
 
     policy = config.policy(policy_name)
     paths: list[Path] = []
     for name in policy.image_checkers if kind == "image" else policy.text_checkers:
-        model = "nudenet" if name == "nudenet" else name.partition(":")[2] if name.startswith("model:") else ""
-        if model:
+        builtin = name in BUILTIN_SIDECARS or name in BUILTIN_TEXT
+        model = name if builtin else name.partition(":")[2] if name.startswith("model:") else ""
+        if not model:
+            continue
+        if kind == "text":
+            from ..text.model_spec import find_text_model
+
+            spec = find_text_model(model, config)
+            paths += [p for p in (spec.path, spec.sidecar, spec.tokenizer) if p is not None]
+        else:
             files = find_model(model, config)
             paths += [files.onnx, files.sidecar]
     return paths
