@@ -1,5 +1,6 @@
 """The one reader of the pack's YAML and JSON files (config, credentials, model sidecars,
-combination rules): every file fails the same way, naming the file and the line.
+combination rules): every file fails the same way, naming the file and the line. And the
+SHA-256 of model and lexicon files (the status route, the audit trail), once per version.
 
 Such files are input too, so parsing is bounded: a YAML alias bomb (a few hundred bytes
 naming one list nine times over, nine levels deep) expands to a billion items for
@@ -10,6 +11,7 @@ it), so such files fail in milliseconds with an error that names them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from .cache import SharedCache
 from .errors import ConfigError
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -114,3 +117,17 @@ def _invalid(name: str, syntax: str, line: int | None, problem: str, private: bo
     where = f"line {line}: " if line is not None else ""
     detail = "" if private else f": {problem}"
     return ConfigError(f"{name}: {where}invalid {syntax}{detail}")
+
+
+_digests: SharedCache[str] = SharedCache(maxsize=1024)
+
+
+def sha256_file(path: Path) -> str:
+    """Hashed once per version of the file (path, size, mtime)."""
+    stat = path.stat()
+
+    def digest() -> str:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+
+    return _digests.get_or_call((str(path), stat.st_size, stat.st_mtime_ns), digest)[0]

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import numpy as np
+
 from .cache import FileStampedCache
 from .config import Config
 from .errors import ConfigError
@@ -28,6 +30,7 @@ if TYPE_CHECKING:  # imported with the first session: the pack loads 50 ms faste
     import onnxruntime as ort
 
 MODALITIES = ("image", "text")
+ACTIVATIONS = ("softmax", "sigmoid", "none")  # how a sidecar says its model's outputs become scores
 COMMON_KEYS = ("modality", "description", "source")  # read by every modality's parser
 BUILTIN_SIDECARS = {"nudenet": Path(__file__).parent / "image" / "nudenet.json"}
 BUILTIN_TEXT = {"textmodel": Path(__file__).parent / "text" / "model_data" / "textmodel"}  # .onnx + .json
@@ -113,6 +116,16 @@ def label_map(sec: Section, labels: tuple[str, ...], convert: Callable[[Section,
 
 def label_category(sec: Section, label: str) -> str:
     return validate_category(sec.get(label, str), f"{sec.source}: {sec.path(label)}")
+
+
+def activate(logits: np.ndarray, activation: str) -> np.ndarray:
+    """Scores 0..1 from a model's outputs, per row (the last axis holds the labels)."""
+    if activation == "softmax":
+        e = np.exp(logits - logits.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+    if activation == "sigmoid":
+        return 1 / (1 + np.exp(-logits))
+    return np.clip(logits, 0.0, 1.0)
 
 
 def _with_modality(files: ModelFiles) -> ModelFiles:

@@ -1,5 +1,7 @@
-"""Load the repository as the package ComfyUI would load it (tests/pack_loader.py), and
-share one real ComfyUI per test session (`comfy`, from tests/comfyui_harness.py)."""
+"""Load the repository as the package ComfyUI would load it (tests/pack_loader.py, with a
+stub of ComfyUI's `folder_paths` from tests/comfy_stub), and share one real ComfyUI per test
+session (`comfy`, from tests/comfyui_harness.py). In CI a skipped test fails
+(tests/ci_skips.py); no test may leave a hook or checker registered (tests/global_state.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import pack_loader  # noqa: F401  (loads the pack as content_safety_guard)
 import pytest
+from ci_skips import pytest_make_collect_report, pytest_runtest_makereport  # noqa: F401  (CI: a skip fails)
+from global_state import no_leaked_registrations  # noqa: F401  (autouse: no test leaks a registration)
 
 if TYPE_CHECKING:
     from comfyui_harness import Comfy

@@ -14,7 +14,7 @@ import pytest
 from audit_helpers import T0, decision, settings, stored_rows
 from content_safety_guard.safety import DECISION_HOOKS, HookError, Verdict, load_config
 from content_safety_guard.safety.audit.chain import sha256_hex
-from content_safety_guard.safety.audit.fingerprints import file_sha256
+from content_safety_guard.safety.files import sha256_file
 from content_safety_guard.safety.audit.store import AuditStore
 from content_safety_guard.safety.audit.trail import AuditError, AuditTrail, Stores
 from content_safety_guard.safety.audit.verify import verify
@@ -66,7 +66,7 @@ def test_every_field_of_the_decision_is_recorded(tmp_path):
         files = store.artifacts(conn, row["artifacts"])
     store.close()
     seed = str(SEED_FILES[0])
-    assert files[seed] == file_sha256(Path(seed))
+    assert files[seed] == sha256_file(Path(seed))
     assert len(files) == len(SEED_FILES) + 2  # the lexicons, the shipped text model and its sidecar
 
 
@@ -120,7 +120,7 @@ def test_image_stage_records_the_model_hash(tmp_path):
     with store.reader() as conn:
         files = store.artifacts(conn, rows(cfg)[0]["artifacts"])
     store.close()
-    assert files[str(nudenet_onnx())] == file_sha256(nudenet_onnx())
+    assert files[str(nudenet_onnx())] == sha256_file(nudenet_onnx())
 
 
 def test_text_stage_records_the_text_models_hash_with_its_tokenizer(tmp_path):
@@ -147,23 +147,23 @@ def test_text_stage_records_the_text_models_hash_with_its_tokenizer(tmp_path):
     shipped = find_text_model("textmodel", cfg)
     hf = find_text_model("hf", cfg)
     for used in (shipped.path, shipped.sidecar, hf.path, hf.sidecar, hf.tokenizer):
-        assert files[str(used)] == file_sha256(Path(used)), used
+        assert files[str(used)] == sha256_file(Path(used)), used
     assert str(SEED_FILES[0]) in files
 
 
 def test_file_hash_is_computed_once_per_version(tmp_path, monkeypatch):
-    from content_safety_guard.safety.audit import fingerprints
+    from content_safety_guard.safety import files
 
     path = tmp_path / "words.txt"
     path.write_text("one\n", encoding="utf-8")
     opened = []
     real_open = open
-    monkeypatch.setattr(fingerprints, "open", lambda *a, **k: opened.append(a[0]) or real_open(*a, **k),
+    monkeypatch.setattr(files, "open", lambda *a, **k: opened.append(a[0]) or real_open(*a, **k),
                         raising=False)
-    first = fingerprints.file_sha256(path)
-    assert fingerprints.file_sha256(path) == first and len(opened) == 1
+    first = files.sha256_file(path)
+    assert files.sha256_file(path) == first and len(opened) == 1
     path.write_text("one\ntwo\n", encoding="utf-8")
-    assert fingerprints.file_sha256(path) != first and len(opened) == 2
+    assert files.sha256_file(path) != first and len(opened) == 2
 
 
 def test_refuse_fails_the_run_with_check_error(tmp_path):

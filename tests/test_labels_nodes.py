@@ -16,7 +16,7 @@ from content_safety_guard.safety import DECISION_HOOKS, ContentSafetyError
 from content_safety_guard.safety.config import CONFIG_ENV
 from content_safety_guard.safety.labels.read import inspect_file
 from content_safety_guard.safety.labels.write import save_labelled
-from image_helpers import BLUE, RED, as_image_batch, build_classifier, solid, write_config
+from image_helpers import BLUE, RED, as_image_batch, build_classifier, dirs, solid, write_config  # noqa: F401  (dirs: a fixture)
 from label_helpers import exiftool, latin_only_font, settings
 from PIL import Image
 
@@ -29,15 +29,6 @@ def model_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("models")
     build_classifier(folder)
     return folder
-
-
-@pytest.fixture
-def dirs(tmp_path, monkeypatch):
-    folders = {kind: tmp_path / kind for kind in ("input", "output", "temp")}
-    for folder in folders.values():
-        folder.mkdir()
-    monkeypatch.chdir(tmp_path)
-    return folders
 
 
 @pytest.fixture

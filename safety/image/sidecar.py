@@ -23,7 +23,6 @@ LAYOUTS = ("NCHW", "NHWC")
 CHANNELS = ("RGB", "BGR")
 RESIZES = {"classifier": ("stretch", "center_crop"), "detector": ("letterbox",)}
 RESAMPLES = ("bilinear", "bicubic", "nearest")
-ACTIVATIONS = ("softmax", "sigmoid", "none")
 
 
 @dataclass(frozen=True)
@@ -151,7 +150,7 @@ def parse_sidecar(files: models.ModelFiles, data: Any) -> ModelSpec:
     thresholds = models.label_map(sec.section("thresholds"), labels,
                             lambda s, label: s.get_number(label, 0.5, 0.0, 1.0))
     threshold = sec.get_number("threshold", 0.0, 0.0, 1.0)
-    activation = sec.get_choice("activation", ACTIVATIONS, "softmax")
+    activation = sec.get_choice("activation", models.ACTIVATIONS, "softmax")
     nms_sec = sec.section("nms")
     nms = NmsSpec(
         candidate_score=nms_sec.get_number("candidate_score", 0.2, 0.0, 1.0),
