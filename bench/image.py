@@ -14,12 +14,20 @@ neighbouring runs, so load from other processes hits both sides alike. "outside 
 is the CPU time of our own per-image work. Targets: ours <= 1.10 x bare, ours <= 0.9 x
 nudenet, batch throughput >= 1.3 x sequential.
 
+`--busy` instead compares the session set-ups of `image.threads` / `image.spinning`
+(single-image latency and batch-of-16 throughput, relative to onnxruntime's own default
+of one spinning thread per core) on an idle machine and beside a busy neighbour process
+(as a generation running next to the check: numpy matrix products on every core); the
+config's defaults are the set-up that wins beside the neighbour.
+
     python bench/image.py [--rounds 25] [--batch-rounds 5] [--ceiling]
+    python bench/image.py --busy [--rounds 12]
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import sys
@@ -131,7 +139,11 @@ def main() -> int:
     parser.add_argument("--batch-rounds", type=int, default=5, help="timed batch rounds (default 5)")
     parser.add_argument("--ceiling", action="store_true",
                         help="also measure other session set-ups' batch throughput")
+    parser.add_argument("--busy", action="store_true",
+                        help="compare image.threads / image.spinning idle and beside a busy process")
     args = parser.parse_args()
+    if args.busy:
+        return threading_table(args.rounds)
 
     config = Config(image=ImageSettings(batch_size=BATCH))
     policy = BUILTIN_POLICIES["normal"]
@@ -193,6 +205,60 @@ def main() -> int:
         print(f"  {label:<38}{value:>7.3f}  {target}  {'met' if ok else 'NOT met'}")
     if args.ceiling:
         ceiling(str(model.spec.path), session, tensors, max(args.batch_rounds, 8))
+    return 0
+
+
+def neighbour(stop: multiprocessing.synchronize.Event) -> None:
+    """A generation's stand-in: matrix products on every core until told to stop."""
+    a = np.random.default_rng(0).random((384, 384), dtype=np.float32)
+    while not stop.is_set():
+        a = (a @ a) / np.float32(384)
+
+
+SETUPS = [(0, True), (0, False), (1, True), (1, False)]  # (threads, spinning); 0 = one per core
+
+
+def threading_table(rounds: int) -> int:
+    images = [photo_like(512, 512, seed) for seed in range(BATCH)]
+    engine = Engine(BUILTIN_POLICIES["normal"], Config())
+    model = engine.image_checkers[0]._load()
+    spec = model.spec
+    tensors = model.preprocess(images)
+    one = tensors[:1]
+    sessions = {setup: new_session(str(spec.path), *setup) for setup in SETUPS}
+    name = model.input_name
+    print(f"CPU cores: {os.cpu_count()}; per set-up: single 512x512 image ms, batch of {BATCH} "
+          f"images/s; ratios to onnxruntime's default (threads 0, spinning on) in the same round")
+    for busy in (False, True):
+        stop = multiprocessing.Event()
+        workers = [multiprocessing.Process(target=neighbour, args=(stop,)) for _ in range(os.cpu_count() or 1)] \
+            if busy else []
+        for worker in workers:
+            worker.start()
+        try:
+            single: dict[tuple[int, bool], list[float]] = {s: [] for s in SETUPS}
+            batch: dict[tuple[int, bool], list[float]] = {s: [] for s in SETUPS}
+            for round_ in range(rounds + 1):
+                for setup, sess in sessions.items():
+                    s_ms = timed(lambda sess=sess: sess.run(None, {name: one}))
+                    b_ms = timed(lambda sess=sess: sess.run(None, {name: tensors}))
+                    if round_:
+                        single[setup].append(s_ms)
+                        batch[setup].append(b_ms)
+        finally:
+            stop.set()
+            for worker in workers:
+                worker.join()
+        print(f"\n{'beside a busy process' if busy else 'idle'}:")
+        print(f"{'threads':>8}{'spinning':>10}{'single ms':>11}{'x default':>11}{'batch img/s':>13}{'x default':>11}")
+        base = SETUPS[0]
+        for setup in SETUPS:
+            lat = statistics.median(single[setup])
+            thr = BATCH * 1000 / statistics.median(batch[setup])
+            lat_ratio = statistics.median(a / b for a, b in zip(single[setup], single[base]))
+            thr_ratio = statistics.median(b / a for a, b in zip(batch[setup], batch[base]))
+            print(f"{setup[0]:>8}{'on' if setup[1] else 'off':>10}{lat:>11.1f}{lat_ratio:>11.2f}"
+                  f"{thr:>13.1f}{thr_ratio:>11.2f}")
     return 0
 
 

@@ -9,6 +9,7 @@ from .image_save import ContentSafetySaveImage
 from .llm_judge import ContentSafetyLLMJudge
 from .quota_gate import ContentSafetyQuotaGate
 from .text_check import ContentSafetyTextCheck
+from .warmup import start_warm_up
 
 EXAMPLE_IMAGE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "assets", "content_safety_example.png")
 
@@ -17,6 +18,7 @@ if route_table() is not None:  # inside a running ComfyUI, which brings aiohttp
 
     register(route_table())
     provide_example_input(EXAMPLE_IMAGE)
+    start_warm_up()
 
 NODE_CLASS_MAPPINGS = {
     "ContentSafetyTextCheck": ContentSafetyTextCheck,

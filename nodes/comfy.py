@@ -197,11 +197,45 @@ def directory(kind: str) -> str:
     return folder_paths.get_directory_by_type(kind)
 
 
+FOLDER_KINDS = ("input", "output", "temp")
+MAX_NAME_BYTES = 1024  # a whole name or prefix
+MAX_PART_BYTES = 200  # one folder or file name (file systems allow 255; SaveImage appends to it)
+
+
+def check_name(value: str, what: str) -> None:
+    """A file name or prefix from a widget: no NUL, nothing the file system would refuse
+    with an OSError deep inside a save or a load."""
+    if "\0" in value:
+        raise InputError(f"{what} {value[:80]!r}: contains a NUL character")
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size > MAX_NAME_BYTES:
+        raise InputError(f"{what} {value[:80]!r}...: {size} bytes long, more than {MAX_NAME_BYTES}")
+    longest = max(len(p.encode("utf-8", "surrogatepass")) for p in value.replace("\\", "/").split("/"))
+    if longest > MAX_PART_BYTES:
+        raise InputError(f"{what} {value[:80]!r}...: a folder or file name of {longest} bytes, "
+                         f"more than {MAX_PART_BYTES}")
+
+
+def _inside(path: str, folder: str) -> bool:
+    try:
+        return os.path.commonpath([path, folder]) == folder
+    except ValueError:  # another drive on Windows
+        return False
+
+
 def annotated_filepath(name: str) -> str:
-    """`photo.png`, `photo.png [output]`, `sub/photo.png [temp]` -> a path; input by default."""
+    """`photo.png`, `photo.png [output]`, `sub/photo.png [temp]` -> a path; input by default.
+    Names that resolve outside the input, output and temp folders (`../x.png`, absolute
+    paths, links leading out) are refused: ComfyUI's own lookup joins them as they are."""
     if folder_paths is None:
         raise _needs_comfyui(f"image {name!r}")
-    return folder_paths.get_annotated_filepath(name)
+    check_name(name, "image")
+    path = folder_paths.get_annotated_filepath(name)
+    real = os.path.realpath(path)
+    if not any(_inside(real, os.path.realpath(directory(k))) for k in FOLDER_KINDS):
+        raise InputError(f"image {name!r}: resolves outside ComfyUI's input, output and temp "
+                         f"folders; refused")
+    return path
 
 
 def provide_example_input(image: str) -> None:
@@ -235,8 +269,15 @@ def save_image_path(prefix: str, width: int, height: int) -> tuple[str, str, int
     """(folder, file name stem, next counter, subfolder) as SaveImage computes them."""
     if folder_paths is None:
         raise _needs_comfyui("saving images")
-    folder, name, counter, subfolder, _ = folder_paths.get_save_image_path(prefix, directory("output"),
-                                                                           width, height)
+    check_name(prefix, "filename_prefix")
+    try:
+        folder, name, counter, subfolder, _ = folder_paths.get_save_image_path(prefix, directory("output"),
+                                                                               width, height)
+    except OSError as exc:
+        raise InputError(f"filename_prefix {prefix[:80]!r}: cannot create the folder: "
+                         f"{exc.strerror or exc}") from None
+    except Exception as exc:  # ComfyUI raises a bare Exception for prefixes leaving the output folder
+        raise InputError(f"filename_prefix {prefix[:80]!r}: {str(exc).strip('* ')}") from None
     return folder, name, counter, subfolder
 
 
@@ -262,15 +303,47 @@ def progress(total: int, node_id: str = ""):
     return bar.update
 
 
+_BLOCK_VALUES = 1 << 16  # floats converted per step: the temporary stays in the CPU cache
+
+
 def to_uint8(image: Any) -> np.ndarray:
-    """One IMAGE item (HxWxC float 0..1, torch or numpy) -> HxWx3 uint8, as SaveImage does."""
+    """One IMAGE item (HxWxC float 0..1, torch or numpy) -> HxWx3 uint8, bit for bit what
+    SaveImage computes (`clip(255 * x, 0, 255)` then a truncating cast), a few rows at a
+    time into the output: no full-size float temporaries. Of RGBA only the colours are
+    converted: the alpha plane is never scaled."""
     array = image.detach().cpu().numpy() if hasattr(image, "detach") else np.asarray(image)
-    array = np.clip(255.0 * array, 0, 255).astype(np.uint8)
     if array.ndim != 3:
         raise ValueError(f"expected an image of shape HxWxC, got {array.shape}")
-    if array.shape[2] == 1:
-        return np.repeat(array, 3, axis=2)
-    return np.ascontiguousarray(array[..., :3])
+    height, width, channels = array.shape
+    keep = min(channels, 3)
+    out = np.empty((height, width, keep), np.uint8)
+    rows = max(1, _BLOCK_VALUES // max(1, width * keep))
+    work = np.empty((rows, width, keep), (255.0 * array[:0]).dtype)  # SaveImage's dtype
+    colours = _colours(array) if channels > keep else None
+    staged = np.empty((rows, width, keep), array.dtype) if colours is not None else None
+    for top in range(0, height, rows):
+        part = array[top:top + rows]  # all channels: contiguous rows convert fastest
+        if colours is not None and staged is not None:  # RGBA: gather the colours, leave alpha
+            part = staged[:len(part)]
+            part.view(colours.dtype)[..., 0] = colours[top:top + rows]
+        buf = work[:len(part)]
+        np.multiply(part, 255.0, out=buf)
+        np.clip(buf, 0, 255, out=buf)
+        out[top:top + rows] = buf  # the same truncating cast as astype(np.uint8)
+    if keep == 1:
+        return np.repeat(out, 3, axis=2)
+    return out
+
+
+def _colours(array: np.ndarray) -> np.ndarray:
+    """The first three channels of each pixel as one opaque HxW item: numpy copies those
+    in one long loop, where its loops over 3 of 4 interleaved values run 3 at a time."""
+    if array.strides[2] != array.itemsize:
+        array = np.ascontiguousarray(array)
+    size = array.itemsize
+    pixel = np.dtype({"names": ["rgb"], "formats": [f"V{3 * size}"], "offsets": [0],
+                      "itemsize": array.shape[2] * size})
+    return array.view(pixel)[..., 0]["rgb"]
 
 
 def video_frames(video: Any) -> tuple[Any, float]:

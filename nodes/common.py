@@ -199,6 +199,10 @@ class NodeRun:
             return check()
         except FAILURES as exc:
             self.fail(ContentSafetyError.from_exception(exc, stage=self.stage, node_id=self.node_id))
+        except MemoryError:
+            error = InputError("not enough memory for this check; lower the image limits in the config "
+                               "(image.max_batch_pixels, image.max_total_pixels)")
+            self.fail(ContentSafetyError.from_exception(error, stage=self.stage, node_id=self.node_id))
 
     def fail(self, error: ContentSafetyError, verdicts: Sequence[Verdict] = (),
              action: str = "error") -> NoReturn:

@@ -25,8 +25,12 @@ def check_batch(run: NodeRun, arrays: Sequence[np.ndarray]) -> list[Verdict]:
 
 
 def to_batch(arrays: Sequence[np.ndarray]) -> Any:
-    """HxWx3 uint8 arrays of one size -> an IMAGE batch [B, H, W, 3] float32 0..1."""
-    return as_tensor(np.stack(arrays).astype(np.float32) / 255.0)
+    """HxWx3 uint8 arrays of one size -> an IMAGE batch [B, H, W, 3] float32 0..1, filled
+    in place: one float32 batch, no uint8 stack or float temporaries beside it."""
+    batch = np.empty((len(arrays), *arrays[0].shape), np.float32)
+    for out, array in zip(batch, arrays):
+        np.divide(array, np.float32(255), out=out)  # as ComfyUI: same bits
+    return as_tensor(batch)
 
 
 def quarantine_into(run: NodeRun, keep: Callable[[str], None]) -> None:

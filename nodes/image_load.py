@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..safety import Frame, Verdict, combine_frames, decode_image, placeholder, quarantine_file
+from ..safety import Frame, InputError, Verdict, combine_frames, decode_image, placeholder, quarantine_file
 from .comfy import ExecutionBlocker, annotated_filepath, as_tensor, input_images
 from .common import CheckNode, common_inputs, remote_inputs, rerun_key, skipped_verdict, ui
 from .image_common import image_run, quarantine_into, to_batch
@@ -65,12 +65,16 @@ class ContentSafetyLoadImage(CheckNode):
         try:
             with open(annotated_filepath(image), "rb") as f:
                 return hashlib.sha256(f.read()).hexdigest() + rerun_key()
-        except OSError:
-            return ""  # VALIDATE_INPUTS reports the missing file
+        except (OSError, ValueError):
+            return ""  # VALIDATE_INPUTS reports the missing or refused file
 
     @classmethod
     def VALIDATE_INPUTS(cls, image: str) -> bool | str:
-        if not os.path.isfile(annotated_filepath(image)):
+        try:
+            path = annotated_filepath(image)
+        except InputError as exc:
+            return str(exc)
+        if not os.path.isfile(path):
             return f"Invalid image file: {image}"
         return True
 
@@ -81,7 +85,7 @@ class ContentSafetyLoadImage(CheckNode):
                         threshold=remote_confidence_threshold, inputs=(image,))
         cfg = run.config()
         settings = cfg.image
-        path = annotated_filepath(image)
+        path = run.guard(lambda: annotated_filepath(image))
         decoded = run.guard(lambda: decode_image(path, settings, name=image))
         size = decoded[0].rgb.shape
         frames = [f for f in decoded if f.rgb.shape == size]  # LoadImage drops other sizes
@@ -92,7 +96,7 @@ class ContentSafetyLoadImage(CheckNode):
             verdict = _with_label(skipped_verdict(), declared)
             run.decide("disabled", [verdict])
             return {"ui": {**ui([verdict]), **shown},
-                    "result": (*self._loaded(frames), verdict.is_safe, verdict.to_json())}
+                    "result": (*run.guard(lambda: self._loaded(frames)), verdict.is_safe, verdict.to_json())}
         eng = run.engine()
         verdict = _with_label(combine_frames(run.guard(lambda: eng.check_frames(
             ((f.index, f.rgb) for f in decoded), chunk=settings.batch_size, user=run.user))), declared)
@@ -108,7 +112,7 @@ class ContentSafetyLoadImage(CheckNode):
         if action == "blocked":
             result = (ExecutionBlocker(None), ExecutionBlocker(None))
         elif result is None:
-            result = self._loaded(frames)
+            result = run.guard(lambda: self._loaded(frames))
         run.decide(action, [verdict])
         return {"ui": {**ui([verdict]), **shown}, "result": (*result, verdict.is_safe, verdict.to_json())}
 

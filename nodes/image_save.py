@@ -19,6 +19,7 @@ from PIL import Image
 
 from ..safety import (
     ContentSafetyError,
+    InputError,
     LabelSettings,
     Verdict,
     combine_frames,
@@ -162,9 +163,13 @@ class ContentSafetySaveImage(CheckNode):
                 records.append(None)
                 continue
             file = f"{name.replace('%batch_num%', str(batch_number))}_{counter:05}_{MARKERS[action]}.png"
-            records.append(save_labelled(Image.fromarray(array), os.path.join(folder, file), labels,
-                                         fmt="PNG", text=info, incoming=incoming, provenance=made,
-                                         compress_level=self.compress_level))
+            try:
+                records.append(save_labelled(Image.fromarray(array), os.path.join(folder, file), labels,
+                                             fmt="PNG", text=info, incoming=incoming, provenance=made,
+                                             compress_level=self.compress_level))
+            except OSError as exc:
+                raise InputError(f"cannot write {os.path.join(subfolder, file)} to the output folder: "
+                                 f"{exc.strerror or exc}") from None
             files.append({"filename": file, "subfolder": subfolder, "type": "output"})
             counter += 1
         return files, records

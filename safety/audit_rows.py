@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .audit.store import AuditStore
+if TYPE_CHECKING:  # SQLAlchemy comes with the first store
+    from .audit.store import AuditStore
 
 AUDIT_FILTERS = ("level", "category", "node", "user", "stage")
 _COLUMNS = {"level": "level", "node": "node_id", "user": "user", "stage": "stage"}

@@ -119,7 +119,8 @@ def _image_model(setup: Setup, name: str) -> ImageChecker:
 
     image = setup.config.image
     return ModelImageChecker(find_model(name, setup.config),
-                             ImageModelSettings(image.batch_size, image.label_thresholds))
+                             ImageModelSettings(image.batch_size, image.label_thresholds,
+                                                image.threads, image.spinning))
 
 
 def _nudenet(setup: Setup, _: str) -> ImageChecker:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,20 +21,24 @@ EXIT_SAFE, EXIT_UNSAFE, EXIT_ERROR = 0, 1, 2
 
 
 def _read_text(args: argparse.Namespace) -> str:
-    if args.file:
-        try:
-            raw = sys.stdin.buffer.read() if args.file == "-" else open(args.file, "rb").read()
-        except OSError as exc:
-            raise InputError(f"{args.file}: cannot read: {exc.strerror}") from None
-        try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{args.file}: not UTF-8 text (byte {exc.start})") from None
-    if args.text:
+    if args.text and not args.file:
         return " ".join(args.text)
-    if sys.stdin.isatty():
+    if not args.file and sys.stdin.isatty():
         raise InputError("no text given: pass it as arguments, with --file, or on stdin")
-    return sys.stdin.read()
+    name = args.file if args.file and args.file != "-" else "<stdin>"
+    try:
+        raw = sys.stdin.buffer.read() if name == "<stdin>" else open(args.file, "rb").read()
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+
+
+def shown(path: os.PathLike[str] | str) -> str:
+    """A file name as printable text: bytes that are not UTF-8 become `\\xff` escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _report(verdict: Verdict, as_json: bool, label: str = "") -> None:
@@ -113,17 +118,17 @@ def cmd_check_image(args: argparse.Namespace) -> int:
                 errors += 1
                 with tqdm.external_write_mode(file=sys.stdout):
                     if args.json:
-                        print(json.dumps({"path": str(path), "error": str(exc)}, ensure_ascii=False))
+                        print(json.dumps({"path": shown(path), "error": str(exc)}, ensure_ascii=False))
                     else:
-                        print(f"{path}: error: {exc}", file=sys.stderr)
+                        print(f"{shown(path)}: error: {exc}", file=sys.stderr)
             else:
                 _emit(engine, (verdict,), inputs=(str(path),))
                 unsafe += verdict.blocked
                 with tqdm.external_write_mode(file=sys.stdout):
                     if args.json:
-                        print(json.dumps({"path": str(path), **verdict.to_dict()}, ensure_ascii=False))
+                        print(json.dumps({"path": shown(path), **verdict.to_dict()}, ensure_ascii=False))
                     else:
-                        _report(verdict, False, str(path))
+                        _report(verdict, False, shown(path))
             bar.update()
     return EXIT_ERROR if errors else EXIT_UNSAFE if unsafe else EXIT_SAFE
 
@@ -190,12 +195,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Exit 1 means "unsafe", so no failure may end in Python's default exit status 1."""
+    for stream in (sys.stdout, sys.stderr):  # names with undecodable bytes must still print
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:  # the reader left (`| head`): nothing more to say to anyone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except (ConfigError, InputError, ProviderError, HookError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+    except (MemoryError, RecursionError) as exc:
+        print(f"error: the input is too large or too deeply nested to check "
+              f"({type(exc).__name__})", file=sys.stderr)
+    except Exception as exc:  # a bug, but still "not checked", never "unsafe"
+        print(f"error: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return EXIT_ERROR
 
 
 if __name__ == "__main__":

@@ -109,6 +109,9 @@ class DecisionHooks:
         if hook in self._hooks:
             self._hooks.remove(hook)
 
+    def hooks(self) -> tuple[DecisionHook, ...]:
+        return tuple(self._hooks)
+
     @contextmanager
     def registered(self, hook: DecisionHook) -> Iterator[DecisionHook]:
         """For tests and scoped use: the hook is removed again, whatever happens."""

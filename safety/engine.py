@@ -6,7 +6,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -108,6 +108,16 @@ class Engine:
             steps.append(Step(name, checker, remote, checker.cost))
         return sorted(steps, key=lambda s: s.cost)
 
+    def warm_up(self) -> None:
+        """Pay the local text steps' first-use costs (the lexicon build, a text model's first
+        run; its session came with the engine) before the first check, for a host that
+        builds the engine long before it checks. Only steps with a `warm_up` take part: an
+        LLM judge or a cloud service is never called."""
+        for step in self.text_steps:
+            warm = getattr(step.checker, "warm_up", None)
+            if warm is not None and not step.remote:
+                warm()
+
     def _trusted(self, user: str | None) -> Verdict | None:
         if user and user in self.policy.trusted_users:
             return Verdict(provider="policy:trusted_user", evidence=({"trusted_user": user},))
@@ -145,14 +155,15 @@ class Engine:
 
     def check_frames(self, frames: Iterable[tuple[int, np.ndarray]], *, chunk: int | None = None,
                      early_exit: bool = True, progress: Callable[[int], None] | None = None,
-                     user: str | None = None) -> dict[int, Verdict]:
-        """Verdicts of (index, frame) pairs of a clip, `chunk` frames per batch, stopping
-        after the first batch holding an unsafe frame unless `early_exit` is off."""
+                     user: str | None = None, max_pixels: int | None = None) -> dict[int, Verdict]:
+        """Verdicts of (index, frame) pairs of a clip, `chunk` frames per batch (and at most
+        `max_pixels` in one), stopping after the first batch holding an unsafe frame unless
+        `early_exit` is off."""
         from .image.frames import check_frames
 
         return check_frames(lambda batch: self.check_images(batch, user=user), frames,
                             chunk=chunk or self.config.image.batch_size, early_exit=early_exit,
-                            progress=progress)
+                            max_pixels=max_pixels, progress=progress)
 
     def check_file(self, path: str | os.PathLike[str], *, user: str | None = None) -> Verdict:
         """Decode a file safely (InputError naming it when it is no acceptable image) and
@@ -162,8 +173,13 @@ class Engine:
 
         start = time.perf_counter()
         with open_image(path, self.config.image) as image:
-            verdicts = self.check_frames(((frame.index, frame.rgb) for frame in image.frames()), user=user)
-        return combine_frames(verdicts).with_latency((time.perf_counter() - start) * 1000)
+            verdicts = self.check_frames(image.plan().pairs(), user=user,
+                                         max_pixels=self.config.image.max_batch_pixels)
+            sampled = {"sampled_frames": len(image.indices), "frames": image.n_frames} if image.sampled else None
+        verdict = combine_frames(verdicts)
+        if sampled:  # frames past the budgets were not looked at: the verdict says so
+            verdict = replace(verdict, evidence=(*verdict.evidence, sampled))
+        return verdict.with_latency((time.perf_counter() - start) * 1000)
 
     def _cascade(self, kind: str, steps: Sequence[Step], items: Sequence[Any]) -> list[list[Verdict]]:
         """Every item through the steps, cheapest first; an item already unsafe skips the

@@ -15,9 +15,9 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import onnxruntime as ort
+import numpy as np
 
 from .cache import FileStampedCache
 from .config import Config
@@ -26,7 +26,11 @@ from .files import read_data
 from .policy import validate_category
 from .schema import Section
 
+if TYPE_CHECKING:  # imported with the first session: the pack loads 50 ms faster without it
+    import onnxruntime as ort
+
 MODALITIES = ("image", "text")
+ACTIVATIONS = ("softmax", "sigmoid", "none")  # how a sidecar says its model's outputs become scores
 COMMON_KEYS = ("modality", "description", "source")  # read by every modality's parser
 BUILTIN_SIDECARS = {"nudenet": Path(__file__).parent / "image" / "nudenet.json"}
 BUILTIN_TEXT = {"textmodel": Path(__file__).parent / "text" / "model_data" / "textmodel"}  # .onnx + .json
@@ -114,6 +118,16 @@ def label_category(sec: Section, label: str) -> str:
     return validate_category(sec.get(label, str), f"{sec.source}: {sec.path(label)}")
 
 
+def activate(logits: np.ndarray, activation: str) -> np.ndarray:
+    """Scores 0..1 from a model's outputs, per row (the last axis holds the labels)."""
+    if activation == "softmax":
+        e = np.exp(logits - logits.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+    if activation == "sigmoid":
+        return 1 / (1 + np.exp(-logits))
+    return np.clip(logits, 0.0, 1.0)
+
+
 def _with_modality(files: ModelFiles) -> ModelFiles:
     data = sidecar_data(files)
     modality = data.get("modality", "image") if isinstance(data, Mapping) else "image"
@@ -140,7 +154,11 @@ def _stamped(cache: FileStampedCache[Any], key: Hashable, path: Path, what: str,
 
 def providers(available: Iterable[str] | None = None) -> list[str]:
     """CUDA when this onnxruntime build offers it, the CPU always as the fallback."""
-    offered = set(ort.get_available_providers() if available is None else available)
+    if available is None:
+        import onnxruntime as ort
+
+        available = ort.get_available_providers()
+    offered = set(available)
     return [p for p in ("CUDAExecutionProvider", "CPUExecutionProvider") if p in offered]
 
 
@@ -152,26 +170,34 @@ def error_detail(exc: BaseException) -> str:
 
 
 _SESSIONS: FileStampedCache[ort.InferenceSession] = FileStampedCache(maxsize=32)
-_checked: dict[str, tuple[int, Hashable]] = {}
+_checked: dict[Hashable, tuple[int, Hashable]] = {}
 
 
 def session(path: Path, check: Callable[[ort.InferenceSession], None] | None = None,
-            against: Hashable = None) -> ort.InferenceSession:
+            against: Hashable = None, *, threads: int = 1, spinning: bool = False) -> ort.InferenceSession:
     """The process-wide session of a model file (reloaded when the file changes), checked
     by `check` against what it is used with (`against`, e.g. the parsed sidecar) whenever
-    either changes. `InferenceSession.run` is thread-safe, so all nodes and threads share it."""
-    sess = _stamped(_SESSIONS, str(path), path, "model file", lambda: _create(path))
-    if check is not None and _checked.get(str(path)) != (id(sess), against):
+    either changes. `InferenceSession.run` is thread-safe, so all nodes and threads share it.
+    `threads` (0: one per core) and `spinning`: the config's image.threads / image.spinning
+    (one thread without spinning wins beside a running generation: bench/image.py --busy)."""
+    key = (str(path), threads, spinning)
+    sess = _stamped(_SESSIONS, key, path, "model file", lambda: _create(path, threads, spinning))
+    if check is not None and _checked.get(key) != (id(sess), against):
         check(sess)
-        _checked[str(path)] = (id(sess), against)
+        _checked[key] = (id(sess), against)
     return sess
 
 
-def _create(path: Path) -> ort.InferenceSession:
+def _create(path: Path, threads: int, spinning: bool) -> ort.InferenceSession:
+    import onnxruntime as ort
+
     if path.stat().st_size == 0:
         raise ConfigError(f"{path}: model file is empty")
     options = ort.SessionOptions()
     options.log_severity_level = 4  # run failures come back as ProviderError, not as log spam
+    options.intra_op_num_threads = threads
+    # spinning threads burn a core while they wait for work: fastest alone, slow beside a generation
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
     try:
         return ort.InferenceSession(str(path), options, providers=providers())
     except Exception as exc:  # onnxruntime raises its own exception types

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,6 +10,18 @@ from .errors import ConfigError
 
 _TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer", float: "a number",
                list: "a list", dict: "a mapping"}
+
+
+_BRIEF = reprlib.Repr()
+_BRIEF.maxstring = _BRIEF.maxother = 80
+_BRIEF.maxlevel = 3
+
+
+def brief(value: Any) -> str:
+    """A value for an error message, cut short: a wrong value may be huge (an alias bomb
+    expands to a billion items) and the message must stay one readable line."""
+    text = _BRIEF.repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 class Section:
@@ -41,7 +54,7 @@ class Section:
             value = float(value)
         if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
             raise self.fail(key, f"expected {_TYPE_NAMES.get(kind, kind.__name__)}, "
-                                 f"got {type(value).__name__} {value!r}")
+                                 f"got {type(value).__name__} {brief(value)}")
         return value
 
     def raw(self, key: str, default: Any = None) -> Any:
@@ -62,13 +75,13 @@ class Section:
             return None if key not in self.data else default
         for i, item in enumerate(value):
             if not isinstance(item, str):
-                raise self.fail(f"{key}[{i}]", f"expected a string, got {type(item).__name__} {item!r}")
+                raise self.fail(f"{key}[{i}]", f"expected a string, got {type(item).__name__} {brief(item)}")
         return tuple(value)
 
     def get_choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
         value = self.get(key, str, default)
         if value not in choices:
-            raise self.fail(key, f"must be one of {', '.join(choices)}, got {value!r}")
+            raise self.fail(key, f"must be one of {', '.join(choices)}, got {brief(value)}")
         return value
 
     def entries(self) -> list[tuple[str, Any]]:

@@ -7,33 +7,14 @@ prove which weights decided."""
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-from pathlib import Path
 from typing import Any
 
-from .cache import SharedCache
 from .config import Config
 from .errors import ConfigError
+from .files import sha256_file
 from .llm.credentials import api_key
 from .models import BUILTIN_SIDECARS, nudenet_onnx, search_dirs
 from .remote.credentials import load_credentials
-
-_digests: SharedCache[str] = SharedCache(maxsize=256)
-
-
-def sha256_file(path: Path) -> str:
-    """Hashed once per version of the file (path, size, mtime)."""
-    stat = path.stat()
-
-    def digest() -> str:
-        h = hashlib.sha256()
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
-        return h.hexdigest()
-
-    return _digests.get_or_call((str(path), stat.st_size, stat.st_mtime_ns), digest)[0]
-
 
 def _presence(probe: Any) -> dict[str, Any]:
     try:

@@ -22,7 +22,7 @@ try {
   await page.evaluate(async () => {
     const { setting } = window.comfyAPI.app.app.extensionManager;
     for (const [id, value] of [["Comfy.TutorialCompleted", true], ["Comfy.Minimap.Visible", false],
-      ["Comfy.Graph.CanvasInfo", false], ["LiteGraph.Canvas.MinFontSizeForLOD", 1]]) {
+      ["Comfy.Graph.CanvasInfo", false], ["LiteGraph.Canvas.MinFontSizeForLOD", 1], ["ContentSafety.WarnCredentials", false]]) { // no server-specific badge
       await setting.set(id, value);
     }
   });

@@ -1,32 +1,23 @@
-"""Load the repository as the package ComfyUI would load it (relative imports included), with
-a stub of ComfyUI's `folder_paths` (tests/comfy_stub) so the nodes find their folders, and
-share one real ComfyUI per test session (`comfy`, from tests/comfyui_harness.py)."""
+"""Load the repository as the package ComfyUI would load it (tests/pack_loader.py, with a
+stub of ComfyUI's `folder_paths` from tests/comfy_stub), and share one real ComfyUI per test
+session (`comfy`, from tests/comfyui_harness.py). In CI a skipped test fails
+(tests/ci_skips.py); no test may leave a hook or checker registered (tests/global_state.py)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pack_loader  # noqa: F401  (loads the pack as content_safety_guard)
 import pytest
+from ci_skips import pytest_make_collect_report, pytest_runtest_makereport  # noqa: F401  (CI: a skip fails)
+from global_state import no_leaked_registrations  # noqa: F401  (autouse: no test leaks a registration)
 
 if TYPE_CHECKING:
     from comfyui_harness import Comfy
 
-ROOT = Path(__file__).resolve().parents[1]
-PACKAGE = "content_safety_guard"
-STUB = str(ROOT / "tests" / "comfy_stub")
-if STUB not in sys.path:
-    sys.path.insert(0, STUB)
-
-if PACKAGE not in sys.modules:
-    _spec = importlib.util.spec_from_file_location(
-        PACKAGE, ROOT / "__init__.py", submodule_search_locations=[str(ROOT)])
-    _module = importlib.util.module_from_spec(_spec)
-    sys.modules[PACKAGE] = _module
-    _spec.loader.exec_module(_module)
+ROOT = pack_loader.ROOT
 
 
 class _RootIsNoTestPackage:

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import onnx
+import pytest
 import yaml
 from onnx import TensorProto, helper, numpy_helper
 
@@ -120,3 +121,14 @@ def solid(height: int, width: int, colour: tuple[int, int, int]) -> np.ndarray:
 def as_image_batch(*arrays: np.ndarray) -> np.ndarray:
     """What ComfyUI passes as IMAGE ([B,H,W,3] float 0..1), as numpy."""
     return np.stack(arrays).astype(np.float32) / 255.0
+
+
+@pytest.fixture
+def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """input, output and temp folders in a fresh working directory: outside ComfyUI the
+    nodes (with the stub folder_paths) use ./input, ./output and ./temp."""
+    folders = {kind: tmp_path / kind for kind in ("input", "output", "temp")}
+    for folder in folders.values():
+        folder.mkdir()
+    monkeypatch.chdir(tmp_path)
+    return folders

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -115,6 +116,7 @@ def test_report_is_one_offline_bilingual_html_file(seeded, tmp_path):
     page, _ = report(seeded, tmp_path)
     assert page.count("<svg") >= 4  # per day, by category, by provider, top users
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing fetched
+    assert not re.search(r"https?://", page)  # no URL at all, not even SVG metadata
     assert "<script" not in page and "<link" not in page
     for heading in ("Checks and blocks per day 每日检查与拦截", "Blocks by category 按类别拦截",
                     "Top users 活跃用户", "Bursts 突发请求", "Top blocked terms 高频拦截词",
@@ -222,3 +224,12 @@ def test_keygen_prints_a_usable_pair(tmp_path, capsys):
     path.write_text(capsys.readouterr().out, encoding="utf-8")
     keys = load_keys(str(path))
     assert keys.valid({"a": 1}, keys.sign({"a": 1}))
+
+
+def test_report_without_matplotlib_names_the_package(seeded, tmp_path, monkeypatch, capsys):
+    """matplotlib is an optional extra (not in requirements.txt): a clear error, exit 2."""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    out = tmp_path / "none.html"
+    assert main(["report", "--config", str(seeded), "--month", "2026-11", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'matplotlib'" in err and "content-safety-guard[report]" in err and not out.exists()

@@ -197,3 +197,17 @@ def test_forged_purge_anchor_is_a_bad_checkpoint(audit_settings, tmp_path):
         store.cut_head(conn, Mark("anchor", 3, row3["hash"], T0, rows=3))
     assert kinds(verify(store, keys)) == ("bad checkpoint", 3)
     store.close()
+
+
+def test_postgresql_without_its_driver_names_the_package(tmp_path, monkeypatch):
+    """psycopg is an optional extra (not in requirements.txt): a config error naming it."""
+    from content_safety_guard.safety.errors import ConfigError
+    from content_safety_guard.safety.settings.audit import default_audit_settings
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    settings = replace(default_audit_settings(tmp_path), url="postgresql+psycopg://audit:pw@db.invalid/comfy")
+    with pytest.raises(ConfigError) as caught:
+        AuditStore(settings)
+    message = str(caught.value)
+    assert "pip install 'psycopg[binary]'" in message and "content-safety-guard[postgresql]" in message
+    assert "pw" not in message.replace("psycopg", "")  # the URL's password stays masked

@@ -14,7 +14,7 @@ import pytest
 from audit_helpers import T0, decision, settings, stored_rows
 from content_safety_guard.safety import DECISION_HOOKS, HookError, Verdict, load_config
 from content_safety_guard.safety.audit.chain import sha256_hex
-from content_safety_guard.safety.audit.fingerprints import file_sha256
+from content_safety_guard.safety.files import sha256_file
 from content_safety_guard.safety.audit.store import AuditStore
 from content_safety_guard.safety.audit.trail import AuditError, AuditTrail, Stores
 from content_safety_guard.safety.audit.verify import verify
@@ -66,8 +66,8 @@ def test_every_field_of_the_decision_is_recorded(tmp_path):
         files = store.artifacts(conn, row["artifacts"])
     store.close()
     seed = str(SEED_FILES[0])
-    assert files[seed] == file_sha256(Path(seed))
-    assert len(files) == len(SEED_FILES)
+    assert files[seed] == sha256_file(Path(seed))
+    assert len(files) == len(SEED_FILES) + 2  # the lexicons, the shipped text model and its sidecar
 
 
 def test_privacy_hash_keeps_no_words_of_the_prompt(tmp_path):
@@ -81,6 +81,35 @@ def test_privacy_hash_keeps_no_words_of_the_prompt(tmp_path):
     assert "porn" not in row["detail"].replace(evidence["term"], "").replace(evidence["lexicon"], "")
 
 
+def test_privacy_hash_leaves_no_words_in_errors_remote_words_pii_or_parse_errors(tmp_path):
+    """The raised run's JSON error repeats the evidence; remote risk words, masked PII
+    values and an LLM reply that could not be parsed quote the text too."""
+    cfg = config(tmp_path, "  privacy: hash")
+    prompt = "hardcore porn call 13812345678"
+    remote = Verdict(level="unsafe", categories=("sexual",), score=1.0, provider="aliyun:TextModerationPlus",
+                     evidence=({"label": "adult_content", "risk_words": ["hardcore", "porn"],
+                                "raw_reason": "hardcore porn"},
+                               {"rule": "phone_cn", "span": [19, 30], "value": "138****5678"},
+                               {"judge_format": "json", "parse_error": "got: 'hardcore porn'"}))
+    error = ContentSafetyError.from_verdict(replace(LEXICON_HIT, evidence=LEXICON_HIT.evidence + remote.evidence),
+                                            stage="text", node_id="3")
+    llm_error = ContentSafetyError(code=CHECK_ERROR, stage="llm", provider="llm:local",
+                                   reason="the json judge's reply is not a verdict: got 'hardcore porn'")
+    with DECISION_HOOKS.registered(trail(cfg)):
+        DECISION_HOOKS.emit(replace(decision(1, text=prompt, verdicts=(LEXICON_HIT, remote)), action="raised",
+                                    error=error.payload))
+        DECISION_HOOKS.emit(replace(decision(2, text=prompt), action="error", error=llm_error.payload))
+    for row in rows(cfg):
+        stored = json.dumps(row, ensure_ascii=False)
+        for word in ("hardcore", "porn", "13812345678", "5678"):
+            assert word not in stored, (word, row["detail"])
+        detail = json.loads(row["detail"])
+        assert detail["error"]["code"] and detail["error"]["stage"] in ("text", "llm")  # still says what failed
+    raised, failed = (json.loads(row["detail"])["error"] for row in rows(cfg))
+    assert raised["categories"] == ["sexual"] and raised["reason"] == "content flagged as unsafe: sexual"
+    assert failed["reason"] == "sha256:" + sha256_hex(llm_error.payload["reason"])
+
+
 def test_image_stage_records_the_model_hash(tmp_path):
     from content_safety_guard.safety.models import nudenet_onnx
 
@@ -91,22 +120,50 @@ def test_image_stage_records_the_model_hash(tmp_path):
     with store.reader() as conn:
         files = store.artifacts(conn, rows(cfg)[0]["artifacts"])
     store.close()
-    assert files[str(nudenet_onnx())] == file_sha256(nudenet_onnx())
+    assert files[str(nudenet_onnx())] == sha256_file(nudenet_onnx())
+
+
+def test_text_stage_records_the_text_models_hash_with_its_tokenizer(tmp_path):
+    """The shipped `textmodel` (a builtin checker name, not `model:<name>`) and a Hugging
+    Face classifier's tokenizer are safety model files too."""
+    from content_safety_guard.safety.text.model_spec import find_text_model
+
+    onnx_path = tmp_path / "models" / "hf.onnx"
+    onnx_path.parent.mkdir()
+    onnx_path.write_bytes(b"not really onnx: only hashed here")
+    (tmp_path / "models" / "hf.json").write_text('{"modality": "text", "labels": ["safe", "toxic"], '
+                                                 '"categories": {"toxic": "hate"}}', encoding="utf-8")
+    (tmp_path / "models" / "hf.tokenizer.json").write_text("{}", encoding="utf-8")
+    path = tmp_path / "config.yaml"
+    path.write_text("audit: {}\nmodels_dirs: [models]\npolicies:\n  hf:\n    extends: normal\n"
+                    "    text_checkers: [lexicon, textmodel, 'model:hf']\n", encoding="utf-8")
+    cfg = load_config(path)
+    with DECISION_HOOKS.registered(trail(cfg)):
+        DECISION_HOOKS.emit(replace(decision(1), policy="hf"))
+    store = AuditStore(cfg.audit)
+    with store.reader() as conn:
+        files = store.artifacts(conn, rows(cfg)[0]["artifacts"])
+    store.close()
+    shipped = find_text_model("textmodel", cfg)
+    hf = find_text_model("hf", cfg)
+    for used in (shipped.path, shipped.sidecar, hf.path, hf.sidecar, hf.tokenizer):
+        assert files[str(used)] == sha256_file(Path(used)), used
+    assert str(SEED_FILES[0]) in files
 
 
 def test_file_hash_is_computed_once_per_version(tmp_path, monkeypatch):
-    from content_safety_guard.safety.audit import fingerprints
+    from content_safety_guard.safety import files
 
     path = tmp_path / "words.txt"
     path.write_text("one\n", encoding="utf-8")
     opened = []
     real_open = open
-    monkeypatch.setattr(fingerprints, "open", lambda *a, **k: opened.append(a[0]) or real_open(*a, **k),
+    monkeypatch.setattr(files, "open", lambda *a, **k: opened.append(a[0]) or real_open(*a, **k),
                         raising=False)
-    first = fingerprints.file_sha256(path)
-    assert fingerprints.file_sha256(path) == first and len(opened) == 1
+    first = files.sha256_file(path)
+    assert files.sha256_file(path) == first and len(opened) == 1
     path.write_text("one\ntwo\n", encoding="utf-8")
-    assert fingerprints.file_sha256(path) != first and len(opened) == 2
+    assert files.sha256_file(path) != first and len(opened) == 2
 
 
 def test_refuse_fails_the_run_with_check_error(tmp_path):

@@ -18,7 +18,7 @@ from content_safety_guard.safety import ContentSafetyError
 from content_safety_guard.safety.config import CONFIG_ENV
 from content_safety_guard.safety.image.frames import sample_per_second
 from content_safety_guard.safety.image.placeholder import placeholder
-from image_helpers import (
+from image_helpers import (  # noqa: F401  (dirs: a fixture)
     BLUE,
     GREY,
     RED,
@@ -26,6 +26,7 @@ from image_helpers import (
     build_classifier,
     build_detector,
     build_failing,
+    dirs,
     solid,
     write_config,
 )
@@ -41,15 +42,6 @@ def model_dir(tmp_path_factory):
     build_detector(folder)
     build_failing(folder)
     return folder
-
-
-@pytest.fixture
-def dirs(tmp_path, monkeypatch):
-    folders = {kind: tmp_path / kind for kind in ("input", "output", "temp")}
-    for folder in folders.values():
-        folder.mkdir()
-    monkeypatch.chdir(tmp_path)  # outside ComfyUI the nodes use ./input, ./output, ./temp
-    return folders
 
 
 @pytest.fixture

@@ -66,3 +66,32 @@ def test_an_uploaded_labelled_image_is_reported_and_propagated_when_saved_again(
     fields = inspect_file(comfy.base / "output" / "cs_labels" / again["filename"])["aigc"]
     assert again["labels"]["propagated"] is True
     assert fields["ProduceID"] == first["labels"]["implicit"]["ProduceID"] and fields["PropagateID"]
+
+
+def test_the_audit_trail_keeps_who_received_a_file_without_the_visible_label(comfy: Comfy) -> None:
+    """The save node's row in ComfyUI's default audit store: the output file names and
+    `labelled`, false when the visible label is off (the measures ask for these logs)."""
+    from content_safety_guard.safety import default_audit_settings
+    from content_safety_guard.safety.audit.store import AuditStore
+
+    entries = {}
+    for explicit in ("true", "false"):
+        comfy.config_file.parent.mkdir(parents=True, exist_ok=True)
+        comfy.config_file.write_text(f"labels:\n  explicit: {explicit}\n", "utf-8")
+        try:
+            entries[explicit] = queue(comfy, {
+                "1": {"class_type": "EmptyImage", "inputs": {"width": 160, "height": 120, "batch_size": 1,
+                                                            "color": 0x336699}},
+                "2": _save(["1", 0], f"cs_labels/audit_{explicit}")})
+        finally:
+            comfy.config_file.unlink(missing_ok=True)
+        assert entries[explicit]["status"]["status_str"] == "success", messages(entries[explicit], "execution_error")
+    store = AuditStore(default_audit_settings(comfy.base / "user" / "content_safety"))
+    with store.reader() as conn:
+        rows = {r["prompt_id"]: r for r in store.rows(conn) if r["stage"] == "image_save"}
+    store.close()
+    for explicit, entry in entries.items():
+        row = rows[entry["prompt"][1]]
+        [verdict] = entry["outputs"]["2"]["safety"]
+        assert json.loads(row["detail"])["outputs"] == [f"cs_labels/{verdict['filename']}"]
+        assert bool(row["labelled"]) is (explicit == "true") and row["remote_addr"] == "127.0.0.1"

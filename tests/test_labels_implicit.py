@@ -14,7 +14,7 @@ from content_safety_guard.safety.errors import ConfigError
 from content_safety_guard.safety.labels import aigc
 from content_safety_guard.safety.labels.read import inspect_bytes, inspect_file
 from content_safety_guard.safety.labels.write import save_labelled
-from content_safety_guard.safety.labels.xmp import NAMESPACE, packet
+from content_safety_guard.safety.labels.xmp import NAMESPACE, labels_in, packet, quoteattr
 from label_helpers import TC260, exiftool, settings
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
@@ -256,3 +256,14 @@ def test_sidecar_holds_file_time_user_prompt_and_models(tmp_path):
     path, record = _save(tmp_path, "png", labels=settings(sidecar="hash"), provenance=provenance)
     side = json.loads((tmp_path / record["sidecar"]).read_text())
     assert side["prompt"] is None and side["prompt_sha256"]
+
+
+@pytest.mark.parametrize("value", ['', 'plain', '{"Label": "1"}', "it's", """both ' and " here""",
+                                   'a&b <c> \n\r\t 中文', json.dumps(GOOD, ensure_ascii=False)])
+def test_the_packets_attribute_quoting_is_xml_sax_s(value: str) -> None:
+    """The pack avoids importing xml.sax (it pulls in urllib.request at load): packets stay
+    byte for byte what quoteattr made, and read back."""
+    from xml.sax.saxutils import quoteattr as sax_quoteattr
+
+    assert quoteattr(value) == sax_quoteattr(value)
+    assert labels_in(packet(value)) == [value]

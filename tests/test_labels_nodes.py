@@ -16,7 +16,7 @@ from content_safety_guard.safety import DECISION_HOOKS, ContentSafetyError
 from content_safety_guard.safety.config import CONFIG_ENV
 from content_safety_guard.safety.labels.read import inspect_file
 from content_safety_guard.safety.labels.write import save_labelled
-from image_helpers import BLUE, RED, as_image_batch, build_classifier, solid, write_config
+from image_helpers import BLUE, RED, as_image_batch, build_classifier, dirs, solid, write_config  # noqa: F401  (dirs: a fixture)
 from label_helpers import exiftool, latin_only_font, settings
 from PIL import Image
 
@@ -29,15 +29,6 @@ def model_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("models")
     build_classifier(folder)
     return folder
-
-
-@pytest.fixture
-def dirs(tmp_path, monkeypatch):
-    folders = {kind: tmp_path / kind for kind in ("input", "output", "temp")}
-    for folder in folders.values():
-        folder.mkdir()
-    monkeypatch.chdir(tmp_path)
-    return folders
 
 
 @pytest.fixture
@@ -103,7 +94,15 @@ def test_explicit_label_off_is_recorded_and_the_implicit_one_still_written(dirs,
     ContentSafetySaveImage().save(as_image_batch(solid(H, W, BLUE)), "ComfyUI", on_unsafe="raise", **COMMON)
     saved = dirs["output"] / "ComfyUI_00001_.png"
     assert (_pixels(saved) == BLUE).all() and inspect_file(saved)["valid"]
-    assert decisions[0].labels[0]["explicit"] == "off" and decisions[0].labelled is True
+    # unlabelled for the audit trail: who received a file without the visible label
+    assert decisions[0].labels[0]["explicit"] == "off" and decisions[0].labelled is False
+
+
+def test_an_image_too_small_for_the_visible_label_is_recorded_unlabelled(dirs, configure, decisions):
+    configure()
+    ContentSafetySaveImage().save(as_image_batch(solid(16, 24, BLUE)), "ComfyUI", on_unsafe="raise", **COMMON)
+    assert inspect_file(dirs["output"] / "ComfyUI_00001_.png")["valid"]
+    assert decisions[0].labels[0]["explicit"].startswith("skipped") and decisions[0].labelled is False
 
 
 def test_all_labels_off_means_labelled_false(dirs, configure, decisions):

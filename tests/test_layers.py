@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = "content_safety_guard"  # the name ComfyUI and pip load the pack by
 COMFY_MODULES = {"comfy", "comfy_execution", "folder_paths", "server", "node_helpers", "comfy_api"}
 
 
@@ -29,7 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("verdict",),
     ("decision",),
     ("errors",),
-    ("schema", "inputs", "files", "credentials"),
+    ("schema", "inputs", "files", "credentials", "extras"),
     ("settings", "policy"),
     ("config",),
     ("text", "remote", "models"),
@@ -49,8 +50,9 @@ def module_name(path: Path, root: Path) -> str:
 
 
 def internal_imports(path: Path, root: Path) -> list[tuple[int, str]]:
-    """(line, module) of every relative import anywhere in the file, resolved to a dotted
-    name from `root` (`from .. import models` -> safety.models)."""
+    """(line, module) of every import of the pack anywhere in the file, resolved to a dotted
+    name from `root` (`from .. import models` -> safety.models); absolute ones through the
+    package name (`import content_safety_guard.safety.engine`) count too."""
     module = module_name(path, root)
     package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
     found = []
@@ -61,6 +63,13 @@ def internal_imports(path: Path, root: Path) -> list[tuple[int, str]]:
                 found.append((node.lineno, ".".join(base + node.module.split("."))))
             else:
                 found += [(node.lineno, ".".join(base + [alias.name])) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(PACKAGE + "."):
+            target = node.module.removeprefix(PACKAGE + ".")
+            found += [(node.lineno, target)] if "." in target else \
+                [(node.lineno, f"{target}.{alias.name}") for alias in node.names]
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name.removeprefix(PACKAGE + "."))
+                      for alias in node.names if alias.name.startswith(PACKAGE + ".")]
     return found
 
 
@@ -144,11 +153,54 @@ def test_the_layer_check_catches_an_upward_import_inside_a_function(tmp_path: Pa
     assert import_cycles(tmp_path) == [["safety.engine", "safety.text.lexicon"]]
 
 
+def test_the_layer_check_catches_an_upward_import_by_the_package_name(tmp_path: Path) -> None:
+    (tmp_path / "safety" / "text").mkdir(parents=True)
+    (tmp_path / "safety" / "engine.py").write_text("")
+    (tmp_path / "safety" / "cli.py").write_text("")
+    (tmp_path / "safety" / "text" / "lexicon.py").write_text(
+        "import content_safety_guard.safety.cli\n"
+        "def build():\n    from content_safety_guard.safety import engine\n    return engine\n")
+    assert upward_imports(tmp_path) == [
+        "safety/text/lexicon.py:1: text imports safety.cli, a layer above it",
+        "safety/text/lexicon.py:3: text imports safety.engine, a layer above it"]
+
+
+def public_api(root: Path) -> set[str]:
+    """The names in safety/__init__.py's __all__."""
+    for node in ast.parse((root / "safety" / "__init__.py").read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+            return set(ast.literal_eval(node.value))
+    return set()
+
+
+def private_imports(root: Path) -> list[str]:
+    """Every import in root/nodes of a safety module, or of a name safety does not export."""
+    api = public_api(root)
+    problems = []
+    for path in sorted((root / "nodes").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module == "safety":
+                problems += [f"{path.relative_to(root)}:{node.lineno}: imports safety.{a.name}, "
+                             f"which safety/__init__.py does not export" for a in node.names if a.name not in api]
+        problems += [f"{path.relative_to(root)}:{line}: imports {target}; use the public API (safety/__init__.py)"
+                     for line, target in internal_imports(path, root)
+                     if target != "safety" and not target.startswith("nodes")]
+    return problems
+
+
 def test_nodes_use_only_the_public_api_of_safety() -> None:
-    for path in (ROOT / "nodes").rglob("*.py"):
-        for line, target in internal_imports(path, ROOT):
-            assert target == "safety" or target.startswith("nodes"), \
-                f"{path.relative_to(ROOT)}:{line}: imports {target}; use the public API (safety/__init__.py)"
+    assert private_imports(ROOT) == []
+
+
+def test_the_api_check_catches_a_module_or_name_safety_does_not_export(tmp_path: Path) -> None:
+    (tmp_path / "safety").mkdir()
+    (tmp_path / "nodes").mkdir()
+    (tmp_path / "safety" / "__init__.py").write_text('from .engine import Engine\n__all__ = ["Engine"]\n')
+    (tmp_path / "nodes" / "check.py").write_text(
+        "from ..safety import Engine, engine\nfrom ..safety.engine import Step\n")
+    assert private_imports(tmp_path) == [
+        "nodes/check.py:1: imports safety.engine, which safety/__init__.py does not export",
+        "nodes/check.py:2: imports safety.engine; use the public API (safety/__init__.py)"]
 
 
 def test_library_never_imports_torch_or_comfyui() -> None:
@@ -183,7 +235,7 @@ def test_pyproject_packages_every_subpackage_and_data_file() -> None:
         for p in ROOT.glob("*/**/__init__.py") if p.parent.relative_to(ROOT).parts[0] in ("safety", "nodes")}
     assert listed == found
     data = tool["setuptools"]["package-data"]
-    assert "lexicon_data/*.txt" in data["content_safety_guard.safety.text"]
+    assert {"lexicon_data/*.txt", "lexicon_data/*.yaml"} <= set(data["content_safety_guard.safety.text"])
     assert {"model_data/*.onnx", "model_data/*.json"} <= set(data["content_safety_guard.safety.text"])
     assert "nudenet.json" in data["content_safety_guard.safety.image"]
     assert {"assets/*.png", "web/js/*.js", "locales/*/*.json"} <= set(data["content_safety_guard"])

@@ -117,6 +117,7 @@ def test_bad_lexicon_lines_name_file_and_line(tmp_path: Path, content: bytes, pr
 @pytest.fixture
 def instant_reload(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lexicon, "RELOAD_INTERVAL_S", 0.0)
+    monkeypatch.setattr(lexicon, "SETTLE_S", 0.0)  # files written by the test are whole
 
 
 def test_user_lexicon_dir_is_used_and_reloaded_when_changed(tmp_path: Path, instant_reload: None) -> None:

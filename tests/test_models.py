@@ -288,3 +288,13 @@ def test_model_names_resolve_by_the_sidecar_modality(tmp_path):
     write_sidecar(tmp_path / "words.json", {"modality": "audio"})
     with pytest.raises(ConfigError, match="words.json: modality: must be one of image, text"):
         models.find_model("words", cfg)
+
+
+def test_one_activation_serves_image_batches_and_text_rows() -> None:
+    """Image classifiers pass (N, labels), text models one row: softmax per row either way."""
+
+    batch = np.array([[0.0, 0.0], [10.0, 0.0]])
+    np.testing.assert_allclose(models.activate(batch, "softmax"), [[0.5, 0.5], [1 / (1 + np.exp(-10)), 1 / (1 + np.exp(10))]])
+    np.testing.assert_allclose(models.activate(batch[1], "softmax"), models.activate(batch, "softmax")[1])
+    np.testing.assert_allclose(models.activate(np.array([0.0]), "sigmoid"), [0.5])
+    np.testing.assert_allclose(models.activate(np.array([-1.0, 0.3, 2.0]), "none"), [0.0, 0.3, 1.0])

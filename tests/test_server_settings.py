@@ -10,7 +10,8 @@ from content_safety_guard.safety import (AuditTrail, Config, ConfigError, Decisi
 from content_safety_guard.safety.audit_rows import read_audit_rows
 from content_safety_guard.safety.config import parse_config
 from content_safety_guard.safety.settings.server import AUDIT_TOKEN_ENV
-from content_safety_guard.safety.status import sha256_file, status_report
+from content_safety_guard.safety.files import sha256_file
+from content_safety_guard.safety.status import status_report
 
 
 def test_server_section_defaults_and_limits() -> None:

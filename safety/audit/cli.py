@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..config import Config, config_path, load_config
 from ..errors import ConfigError
+from ..extras import require
 from .export import FORMATS, export
 from .marks import MarkFile
 from .period import month_range, parse_moment
@@ -109,6 +110,7 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    require("matplotlib", "content-safety report (its charts)")
     from .report.filing import filing_tables
     from .report.page import csv_rows, render
     from .report.stats import COLUMNS, month_stats

@@ -3,38 +3,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
-import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..config import Config
 from ..errors import ConfigError
+from ..files import sha256_file
 from .chain import canonical, sha256_hex
 
 REFRESH_S = 1.0  # how often the set of files in use is looked at again (as the lexicon cache)
 IMAGE_STAGES = ("image", "image_save", "image_load")
-
-_file_hashes: dict[tuple[str, int, int], str] = {}
-_lock = threading.Lock()
-
-
-def file_sha256(path: Path) -> str:
-    st = os.stat(path)
-    key = (str(path), st.st_mtime_ns, st.st_size)
-    with _lock:
-        known = _file_hashes.get(key)
-    if known:
-        return known
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    with _lock:
-        _file_hashes[key] = digest.hexdigest()
-    return _file_hashes[key]
 
 
 def lexicon_paths(config: Config, policy_name: str) -> list[Path]:
@@ -45,14 +24,23 @@ def lexicon_paths(config: Config, policy_name: str) -> list[Path]:
 
 
 def model_paths(config: Config, policy_name: str, kind: str = "image") -> list[Path]:
-    """The ONNX files and sidecars of the policy's local `kind` ("text"/"image") checkers."""
-    from ..models import find_model
+    """The model files (ONNX, sidecar, a text model's tokenizer) of the policy's local
+    `kind` ("text"/"image") checkers: the builtin `nudenet` and `textmodel`, and `model:<name>`."""
+    from ..models import BUILTIN_SIDECARS, BUILTIN_TEXT, find_model
 
     policy = config.policy(policy_name)
     paths: list[Path] = []
     for name in policy.image_checkers if kind == "image" else policy.text_checkers:
-        model = "nudenet" if name == "nudenet" else name.partition(":")[2] if name.startswith("model:") else ""
-        if model:
+        builtin = name in BUILTIN_SIDECARS or name in BUILTIN_TEXT
+        model = name if builtin else name.partition(":")[2] if name.startswith("model:") else ""
+        if not model:
+            continue
+        if kind == "text":
+            from ..text.model_spec import find_text_model
+
+            spec = find_text_model(model, config)
+            paths += [p for p in (spec.path, spec.sidecar, spec.tokenizer) if p is not None]
+        else:
             files = find_model(model, config)
             paths += [files.onnx, files.sidecar]
     return paths
@@ -63,7 +51,7 @@ def files_in_use(config: Config, policy_name: str, kind: str) -> dict[str, str]:
     paths = model_paths(config, policy_name, kind)
     if kind == "text" and "lexicon" in config.policy(policy_name).text_checkers:
         paths = lexicon_paths(config, policy_name) + paths
-    return {str(p): file_sha256(p) for p in paths}
+    return {str(p): sha256_file(p) for p in paths}
 
 
 def digest(files: Mapping[str, str]) -> str:

@@ -9,9 +9,10 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .signing import Keys
+if TYPE_CHECKING:  # cryptography comes with the first keys
+    from .signing import Keys
 
 KINDS = ("checkpoint", "anchor")
 

@@ -5,10 +5,13 @@ nodes were recorded; refusals by the quota itself do not count."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..errors import QUOTA_EXCEEDED, ContentSafetyError
-from .store import AuditStore
-from .trail import STORE_ERRORS, AuditError, describe
+from .trail import AuditError, describe, store_errors
+
+if TYPE_CHECKING:
+    from .store import AuditStore
 
 WINDOW_S = 3600.0
 
@@ -29,7 +32,7 @@ def quota_state(store: AuditStore, user: str, limit: int, prompt_id: str, now: f
     """AuditError when the store cannot be read: a quota that cannot be counted fails closed."""
     try:
         times = store.prompt_times(user, now - WINDOW_S, exclude_prompt=prompt_id)
-    except STORE_ERRORS as exc:
+    except store_errors() as exc:
         raise AuditError(f"quota: audit store {store.settings.display_url} failed ({describe(exc)})") from None
     used = len(times)
     retry = times[used - limit] + WINDOW_S - now if used >= limit else 0.0

@@ -1,5 +1,7 @@
 """One audit record per Decision: the columns the report and quotas query, and a detail
-JSON with the rest. With `privacy: hash` the text and every matched term become SHA-256."""
+JSON with the rest. With `privacy: hash` the text and every piece of evidence that quotes
+it (matched terms, risk words, masked PII, model replies, the error's copy of them)
+become SHA-256."""
 
 from __future__ import annotations
 
@@ -9,12 +11,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..decision import Decision
+from ..errors import CHECK_FAILED, QUOTA_EXCEEDED
 from .chain import canonical, sha256_hex
 
+# errors whose reason the pack words from levels, categories and counts alone; any other
+# (a provider's failure) may quote a model's reply
+PLAIN_REASONS = (CHECK_FAILED, QUOTA_EXCEEDED)
 BLOCKING_ACTIONS = ("raised", "substituted", "blocked", "censored")
-# evidence keys holding words of the checked text (or a model's reply quoting it)
+# evidence keys holding words of the checked text (or a model's reply quoting it): matched
+# terms, Green's risk words and raw reason, masked PII values (part of the number), LLM
+# replies and the parse errors that quote them
 TEXT_EVIDENCE_KEYS = frozenset({"term", "lexicon", "terms", "matched", "text", "reason", "reply",
-                                "raw", "snippet", "prompt", "trusted_user"})
+                                "raw", "snippet", "prompt", "trusted_user", "risk_words", "raw_reason",
+                                "value", "parse_error"})
 COLUMNS = ("id", "time", "stage", "action", "policy", "mode", "level", "categories", "providers",
            "user", "client_id", "prompt_id", "node_id", "remote_addr", "latency_ms", "text",
            "text_sha256", "labelled", "artifacts", "detail")
@@ -32,6 +41,15 @@ def _evidence(item: Mapping[str, Any], privacy: str) -> dict[str, Any]:
     if privacy != "hash":
         return dict(item)
     return {k: hashed(v) if k in TEXT_EVIDENCE_KEYS else v for k, v in item.items()}
+
+
+def _error(error: Mapping[str, Any] | None, privacy: str) -> dict[str, Any] | None:
+    """The run's JSON error repeats the evidence, and a provider's reason may quote a reply."""
+    if error is None or privacy != "hash":
+        return dict(error) if error else None
+    evidence = [_evidence(e, privacy) if isinstance(e, Mapping) else hashed(e) for e in error.get("evidence") or ()]
+    reason = error.get("reason")
+    return {**error, "reason": reason if error.get("code") in PLAIN_REASONS else hashed(reason), "evidence": evidence}
 
 
 def _verdicts(decision: Decision, privacy: str) -> list[dict[str, Any]]:
@@ -65,7 +83,7 @@ def build_record(decision: Decision, privacy: str, artifacts: str) -> dict[str, 
         "outputs": list(decision.outputs),
         "inputs": list(decision.inputs),
         "labels": [dict(x) for x in decision.labels],
-        "error": dict(decision.error) if decision.error else None,
+        "error": _error(decision.error, privacy),
     })
     return {
         "id": uuid.uuid4().hex,

@@ -19,6 +19,7 @@ from sqlalchemy import (BigInteger, Boolean, Column, Double, Index, Integer, Met
                         and_, create_engine, delete, event, func, insert, select, text)
 from sqlalchemy.engine import Connection, Engine
 
+from ..extras import require
 from .chain import GENESIS, row_hash
 from .marks import Mark
 from .record import COLUMNS
@@ -77,6 +78,7 @@ def _create_private(path: str) -> None:
 
 def make_engine(settings: AuditSettings) -> Engine:
     if not settings.is_sqlite:
+        require("psycopg", f"audit.url {settings.display_url} (a PostgreSQL store)")
         return create_engine(settings.url, pool_pre_ping=True, pool_size=2, max_overflow=4,
                              connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
     _create_private(settings.sqlite_path)

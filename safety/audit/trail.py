@@ -12,9 +12,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from typing import Any
-
-from sqlalchemy.exc import SQLAlchemyError
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..decision import Decision
@@ -23,13 +21,22 @@ from .fingerprints import ArtifactIndex
 from .marks import MarkFile
 from .record import build_record
 from ..settings.audit import AuditSettings
-from .signing import Keys, load_keys
 from .spool import Spool
-from .store import AuditStore
+
+if TYPE_CHECKING:  # SQLAlchemy and cryptography come with the first decision audited: the pack loads faster
+    from .signing import Keys
+    from .store import AuditStore
 
 log = logging.getLogger(__name__)
 PROVIDER = "audit"
-STORE_ERRORS = (SQLAlchemyError, OSError)
+
+
+def store_errors() -> tuple[type[BaseException], ...]:
+    """What a failing store raises. Called in `except` clauses, which are evaluated only
+    when something was raised, so SQLAlchemy is not imported before a store is used."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return SQLAlchemyError, OSError
 
 
 class AuditError(ProviderError):
@@ -58,6 +65,8 @@ class Stores:
         with self._lock:
             store = self._stores.get(settings)
             if store is None:
+                from .store import AuditStore
+
                 store = self._stores[settings] = AuditStore(settings)  # raises when unreachable
             return store
 
@@ -75,7 +84,7 @@ def open_store(settings: AuditSettings) -> AuditStore:
     """The shared store of `settings`; AuditError when it cannot be opened."""
     try:
         return STORES.get(settings)
-    except STORE_ERRORS as exc:
+    except store_errors() as exc:
         raise AuditError(f"audit store {settings.display_url} failed ({describe(exc)})") from None
 SettingsSource = Callable[[], "tuple[Config, AuditSettings] | None"]
 
@@ -108,6 +117,8 @@ class AuditTrail:
         except OSError:
             stamp = path  # load_keys names the problem
         if stamp not in self._keys:
+            from .signing import load_keys
+
             self._keys.clear()
             self._keys[stamp] = load_keys(path)
         return self._keys[stamp]
@@ -121,7 +132,7 @@ class AuditTrail:
             if spool.pending():
                 spool.replay(lambda rs: marks.append(store.append(rs, keys=keys, skip_known=True)[1]))
             marks.append(store.append([record], keys=keys, artifacts=artifacts)[1])
-        except STORE_ERRORS as exc:
+        except store_errors() as exc:
             self._failed(exc, record, settings, spool)
             return
         if self._spooling:

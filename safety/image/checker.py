@@ -38,16 +38,18 @@ class ModelImageChecker:
         self.provider = f"local:{spec.name}"
         self.batch_size = settings.batch_size
         self.label_thresholds = settings.label_thresholds
+        self.threads, self.spinning = settings.threads, settings.spinning
         self._model: Detector | Classifier | None = None
 
     @classmethod
     def named(cls, name: str, config: Config) -> ModelImageChecker:
-        settings = ImageModelSettings(config.image.batch_size, config.image.label_thresholds)
+        image = config.image
+        settings = ImageModelSettings(image.batch_size, image.label_thresholds, image.threads, image.spinning)
         return cls(sidecar.find_model(name, config), settings)
 
     def _load(self) -> Detector | Classifier:
         if self._model is None:
-            session = sidecar.session(self.spec)
+            session = sidecar.session(self.spec, self.threads, self.spinning)
             limit = models.batch_limit(session)
             self.batch_size = min(self.batch_size, limit) if limit else self.batch_size
             kind = Detector if self.spec.kind == "detector" else Classifier

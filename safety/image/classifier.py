@@ -7,21 +7,20 @@ The preprocessing is what the transformers image processors do with Pillow: resi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import onnxruntime as ort
 from PIL import Image
 
+from .. import models
 from .sidecar import ModelSpec
 from .tensor import to_input
 
+if TYPE_CHECKING:  # onnxruntime loads with the first session, not with the pack
+    import onnxruntime as ort
+
 _RESAMPLE = {"bilinear": Image.Resampling.BILINEAR, "bicubic": Image.Resampling.BICUBIC,
              "nearest": Image.Resampling.NEAREST}
-
-
-def _softmax(x: np.ndarray) -> np.ndarray:
-    e = np.exp(x - x.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
 
 
 class Classifier:
@@ -51,9 +50,4 @@ class Classifier:
 
     def classify(self, images: Sequence[np.ndarray]) -> np.ndarray:
         logits = self.session.run(None, {self.input_name: self.preprocess(images)})[0]
-        logits = np.asarray(logits, np.float64)
-        if self.spec.activation == "softmax":
-            return _softmax(logits)
-        if self.spec.activation == "sigmoid":
-            return 1 / (1 + np.exp(-logits))
-        return np.clip(logits, 0.0, 1.0)
+        return models.activate(np.asarray(logits, np.float64), self.spec.activation)

@@ -5,13 +5,20 @@ formats below are accepted (no EPS/Ghostscript, no exotic plugins). The header i
 checked against the pixel and frame limits before any pixel is decoded, so a small file
 claiming 30000x30000 pixels is refused without allocating them. Truncated data is an
 error: ComfyUI's own loader would silently accept it, a safety check must not.
+
+The header also bounds the work as a whole, pixels x frames, before decoding
+(`decode_plan`): a small GIF of 2,000 large frames is a decompression bomb too. A check
+samples frames evenly beyond `image.max_checked_frames`; pages of a TIFF, which are read
+independently, are also sampled to fit `image.max_total_pixels`; formats whose frames
+decode one after another (GIF, APNG, WebP) must fit it whole. Loading every frame as an
+IMAGE batch (float32, 12 bytes a pixel) must fit `image.max_batch_pixels`.
 """
 
 from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +32,7 @@ FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")  # JPEG covers MPO
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".mpo", ".jfif")
 _SIXTEEN_BIT = ("I;16", "I;16L", "I;16B", "I;16N", "I")
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, Image.DecompressionBombError)
+RANDOM_ACCESS = ("TIFF", "MPO")  # frames read without decoding the ones before them
 
 
 @dataclass(frozen=True)
@@ -34,12 +42,16 @@ class Frame:
     alpha: np.ndarray | None  # HxW uint8, None when the frame has no transparency
 
 
-def to_rgb(frame: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
+def to_rgb(frame: Image.Image, *, with_alpha: bool = True,
+           release: Callable[[], None] | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Any Pillow mode to RGB uint8 plus its alpha channel. The colour under transparent
     pixels is kept as it is (ComfyUI drops alpha the same way), so what is checked is what
-    the workflow will process."""
+    the workflow will process. `release` frees the decoded frame once a converted copy
+    exists (the last frame of a file: one full-size buffer less at the peak)."""
     alpha = None
-    if "A" in frame.getbands() or "a" in frame.getbands():
+    if not with_alpha:
+        pass
+    elif "A" in frame.getbands() or "a" in frame.getbands():
         alpha = np.asarray(frame.getchannel("A" if "A" in frame.getbands() else "a"))
     elif frame.mode == "P" and "transparency" in frame.info:
         alpha = np.asarray(frame.convert("RGBA").getchannel("A"))
@@ -51,31 +63,87 @@ def to_rgb(frame: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
         grey = np.rint(np.asarray(frame, dtype=np.float64).clip(0, 255)).astype(np.uint8)
         return np.repeat(grey[..., None], 3, axis=2), alpha
     rgb = frame if frame.mode == "RGB" else frame.convert("RGB")
+    if release is not None and rgb is not frame:
+        release()
     return np.asarray(rgb, dtype=np.uint8), alpha
 
 
 class OpenedImage:
-    """An image file whose header passed the limits; `frames()` decodes lazily."""
+    """An image file whose header passed the limits; `frames()` decodes lazily the frames
+    of `indices` (all of them unless the plan sampled)."""
 
-    def __init__(self, image: Image.Image, name: str) -> None:
+    def __init__(self, image: Image.Image, name: str, settings: ImageSettings) -> None:
         self.image = image
         self.name = name
+        self.settings = settings
         self.format = image.format or ""
         self.width, self.height = image.size
         # MPO's extra frames are other views of the same photo; ComfyUI loads the first only
         self.n_frames = 1 if self.format == "MPO" else getattr(image, "n_frames", 1)
+        self.indices: list[int] = list(range(self.n_frames))
 
-    def frames(self) -> Iterator[Frame]:
+    @property
+    def sampled(self) -> bool:
+        return len(self.indices) < self.n_frames
+
+    def plan(self, *, whole: bool = False) -> OpenedImage:
+        """Choose the frames to decode within the settings' budgets (see the module doc);
+        `whole`: every frame or an InputError (LoadImage returns every frame)."""
+        cfg, n, pixels = self.settings, self.n_frames, self.width * self.height
+        total = n * pixels
+        what = f"{self.name}: {n} frame(s) of {self.width}x{self.height}"
+        if whole:
+            if total > cfg.max_batch_pixels:
+                raise InputError(f"{what} = {total} pixels would take {total * 12 // 2**20} MB as an "
+                                 f"IMAGE batch, more than image.max_batch_pixels={cfg.max_batch_pixels} "
+                                 f"allows; refused before decoding")
+            if n > cfg.max_checked_frames:
+                raise InputError(f"{what}: more frames than image.max_checked_frames="
+                                 f"{cfg.max_checked_frames} can be checked; refused before decoding")
+            return self
+        count = min(n, cfg.max_checked_frames)
+        if total > cfg.max_total_pixels:
+            if self.format not in RANDOM_ACCESS:
+                raise InputError(f"{what} = {total} pixels to decode, more than image.max_total_pixels="
+                                 f"{cfg.max_total_pixels}; refused before decoding, as a possible "
+                                 f"decompression bomb")
+            count = min(count, max(1, cfg.max_total_pixels // pixels))
+        if count < n:
+            self.indices = sorted({round(i * (n - 1) / max(1, count - 1)) for i in range(count)})
+        return self
+
+    def frames(self, *, with_alpha: bool = True) -> Iterator[Frame]:
+        """The planned frames; `with_alpha=False` when only the colours are checked."""
+        budget = self.settings.max_total_pixels
         try:
-            for index, frame in enumerate(ImageSequence.Iterator(self.image)):
-                if index >= self.n_frames:
-                    return
-                frame.load()
-                rgb, alpha = to_rgb(_upright(frame))
-                yield Frame(index, rgb, alpha)
+            for index in self.indices:
+                self.image.seek(index)
+                width, height = self.image.size  # TIFF pages may differ from the first
+                budget -= width * height
+                if width * height > self.settings.max_pixels or budget < 0:
+                    raise InputError(f"{self.name}: frame {index} of {width}x{height} pixels exceeds "
+                                     f"image.max_pixels or image.max_total_pixels; refused before decoding it")
+                self.image.load()
+                last = self.image.close if index == self.indices[-1] else None
+                # no local keeps a frame while the next one decodes
+                yield Frame(index, *to_rgb(_upright(self.image), with_alpha=with_alpha, release=last))
         except _DECODE_ERRORS as exc:
+            if isinstance(exc, InputError):
+                raise
             raise InputError(f"{self.name}: truncated or corrupt {self.format} data "
                              f"({_reason(exc)})") from None
+        except MemoryError:
+            raise InputError(f"{self.name}: not enough memory to decode {self.width}x{self.height} "
+                             f"pixels; lower image.max_pixels or image.max_total_pixels") from None
+
+    def pairs(self) -> Iterator[tuple[int, np.ndarray]]:
+        """(index, rgb) of the planned frames for a check (no alpha), holding none of them
+        while the next decodes: frames of a large file are hundreds of MB each."""
+        for frame in self.frames(with_alpha=False):
+            item = (frame.index, frame.rgb)
+            del frame
+            yield item
+            del item
 
     def close(self) -> None:
         self.image.close()
@@ -139,7 +207,7 @@ def open_image(source: str | os.PathLike[str] | bytes, settings: ImageSettings,
     except BaseException:
         image.close()
         raise
-    return OpenedImage(image, label)
+    return OpenedImage(image, label, settings)
 
 
 def _check_header(image: Image.Image, label: str, settings: ImageSettings) -> None:
@@ -161,6 +229,6 @@ def _check_header(image: Image.Image, label: str, settings: ImageSettings) -> No
 
 def decode_image(source: str | os.PathLike[str] | bytes, settings: ImageSettings,
                  name: str | None = None) -> list[Frame]:
-    """Every frame of a file, decoded and validated."""
+    """Every frame of a file, decoded and validated, within the IMAGE batch budget."""
     with open_image(source, settings, name) as image:
-        return list(image.frames())
+        return list(image.plan(whole=True).frames())

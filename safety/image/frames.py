@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from itertools import islice
 
@@ -30,20 +30,38 @@ def sample_per_second(count: int, fps: float, sample_fps: float) -> list[int]:
 
 def check_frames(check_images: Callable[[list[np.ndarray]], list[Verdict]],
                  frames: Iterable[tuple[int, np.ndarray]], *, chunk: int,
-                 early_exit: bool = True,
+                 early_exit: bool = True, max_pixels: int | None = None,
                  progress: Callable[[int], None] | None = None) -> dict[int, Verdict]:
-    """Verdicts of (index, frame) pairs, `chunk` frames per `check_images` call; with `early_exit`
-    the frames after the first chunk holding an unsafe one are not checked."""
+    """Verdicts of (index, frame) pairs, `chunk` frames per `check_images` call (fewer when
+    they would hold more than `max_pixels`: decoded frames of a large file are big); with
+    `early_exit` the frames after the first chunk holding an unsafe one are not checked."""
     verdicts: dict[int, Verdict] = {}
     it = iter(frames)
-    while batch := list(islice(it, max(1, chunk))):
+    while batch := _next_chunk(it, max(1, chunk), max_pixels):
+        indices = [index for index, _ in batch]
         results = check_images([frame for _, frame in batch])
-        verdicts.update((index, v) for (index, _), v in zip(batch, results))
+        del batch  # the frames go before the next ones decode
+        verdicts.update(zip(indices, results))
         if progress is not None:
-            progress(len(batch))
+            progress(len(indices))
         if early_exit and any(v.blocked for v in results):
             break
     return verdicts
+
+
+def _next_chunk(it: Iterator[tuple[int, np.ndarray]], chunk: int,
+                max_pixels: int | None) -> list[tuple[int, np.ndarray]]:
+    if max_pixels is None:
+        return list(islice(it, chunk))
+    batch: list[tuple[int, np.ndarray]] = []
+    pixels = 0
+    while len(batch) < chunk and pixels < max_pixels:
+        item = next(it, None)
+        if item is None:
+            break
+        batch.append(item)
+        pixels += item[1].shape[0] * item[1].shape[1]
+    return batch
 
 
 def per_frame(verdicts: Mapping[int, Verdict]) -> list[dict[str, object]]:

@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import onnxruntime as ort
 
 from .sidecar import ModelSpec
 from .tensor import to_input
+
+if TYPE_CHECKING:  # onnxruntime loads with the first session, not with the pack
+    import onnxruntime as ort
 
 _COEF_BITS = 11  # OpenCV's INTER_RESIZE_COEF_BITS
 _COEF_SCALE = 1 << _COEF_BITS

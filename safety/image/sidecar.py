@@ -8,21 +8,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import onnxruntime as ort
+from typing import TYPE_CHECKING, Any
 
 from .. import models
 from ..config import Config
 from ..errors import ConfigError
 from ..schema import Section
 
+if TYPE_CHECKING:  # onnxruntime loads with the first session, not with the pack
+    import onnxruntime as ort
+
 KINDS = ("classifier", "detector")
 LAYOUTS = ("NCHW", "NHWC")
 CHANNELS = ("RGB", "BGR")
 RESIZES = {"classifier": ("stretch", "center_crop"), "detector": ("letterbox",)}
 RESAMPLES = ("bilinear", "bicubic", "nearest")
-ACTIVATIONS = ("softmax", "sigmoid", "none")
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,9 @@ def find_model(name: str, config: Config) -> ModelSpec:
     return models.load_sidecar(files, parse_sidecar)
 
 
-def session(spec: ModelSpec) -> ort.InferenceSession:
+def session(spec: ModelSpec, threads: int = 1, spinning: bool = False) -> ort.InferenceSession:
     """The shared session of the model file, checked against this sidecar."""
-    return models.session(spec.path, lambda sess: _check_io(spec, sess), spec)
+    return models.session(spec.path, lambda sess: _check_io(spec, sess), spec, threads=threads, spinning=spinning)
 
 
 def _triple(sec: Section, key: str, default: tuple[float, float, float]) -> tuple[float, float, float]:
@@ -150,7 +150,7 @@ def parse_sidecar(files: models.ModelFiles, data: Any) -> ModelSpec:
     thresholds = models.label_map(sec.section("thresholds"), labels,
                             lambda s, label: s.get_number(label, 0.5, 0.0, 1.0))
     threshold = sec.get_number("threshold", 0.0, 0.0, 1.0)
-    activation = sec.get_choice("activation", ACTIVATIONS, "softmax")
+    activation = sec.get_choice("activation", models.ACTIVATIONS, "softmax")
     nms_sec = sec.section("nms")
     nms = NmsSpec(
         candidate_score=nms_sec.get_number("candidate_score", 0.2, 0.0, 1.0),

@@ -104,5 +104,8 @@ def save_labelled(image: Image.Image, path: str, settings: LabelSettings, *, fmt
 
 
 def labelled(record: Mapping[str, Any]) -> bool:
-    """Whether any label (visible or implicit) made it onto the file."""
-    return isinstance(record.get("explicit"), Mapping) or record.get("implicit") is not None
+    """Whether the file carries both labels the measures ask for. A file without the
+    visible one (`explicit: false`, or too small to draw it) is unlabelled even with the
+    implicit label: the measures require logs of who received such files, and the audit
+    trail and the report's "unlabelled outputs by user" are those logs."""
+    return isinstance(record.get("explicit"), Mapping) and record.get("implicit") is not None

@@ -75,3 +75,5 @@ class JudgeSettings:
 class ImageModelSettings:
     batch_size: int = 16
     label_thresholds: Mapping[str, float] = field(default_factory=dict)
+    threads: int = 1  # ONNX session threads (0 = one per core); image.threads
+    spinning: bool = False  # image.spinning

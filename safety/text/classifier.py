@@ -26,15 +26,6 @@ def calibrated(p: float, threshold: float) -> float:
     return 0.5 * p / threshold if p < threshold else 0.5 + 0.5 * (p - threshold) / (1 - threshold)
 
 
-def _activate(logits: np.ndarray, activation: str) -> np.ndarray:
-    if activation == "softmax":
-        e = np.exp(logits - logits.max())
-        return e / e.sum()
-    if activation == "sigmoid":
-        return 1 / (1 + np.exp(-logits))
-    return np.clip(logits, 0.0, 1.0)
-
-
 class TextClassifierChecker:
     """One text model as a cascade step (cost of a local model)."""
 
@@ -45,12 +36,16 @@ class TextClassifierChecker:
         self.provider = f"local:{spec.name}"
         load(spec)  # a model that does not fit its sidecar fails when the policy is built
 
+    def warm_up(self) -> None:
+        """The session exists (made with the policy); its first run allocates, so run it once."""
+        self.check_text("warm-up")
+
     def check_text(self, text: str) -> Finding:
         began = time.perf_counter()
         session, encode = load(self.spec)
         try:
             outputs = session.run(None, encode(text))[0]
-            probs = _activate(np.asarray(outputs, np.float64).reshape(-1), self.spec.activation)
+            probs = models.activate(np.asarray(outputs, np.float64).reshape(-1), self.spec.activation)
         except Exception as exc:  # onnxruntime and tokenizers raise many types; all mean "cannot run"
             raise ProviderError(self.provider, f"model {self.spec.path} failed to run: "
                                 f"{models.error_detail(exc)}", code="model_run_failed") from None

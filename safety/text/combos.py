@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import takewhile
 from pathlib import Path
 from typing import Any
@@ -44,14 +45,18 @@ class Combo:
     def group_id(self, index: int) -> str:
         return f"{self.name}/{index}"
 
+    @cached_property
+    def group_ids(self) -> frozenset[str]:
+        return frozenset(self.group_id(g) for g in range(len(self.groups)))
+
 
 def is_combo_file(name: str) -> bool:
     return name.startswith("combos") and name.endswith((".yaml", ".yml"))
 
 
-def parse_combos(path: Path) -> list[Combo]:
+def parse_combos(path: Path, raw: bytes | None = None) -> list[Combo]:
     source = str(path)
-    data = read_data(path, "combination rules file")
+    data = read_data(path, "combination rules file", raw=raw)
     if not isinstance(data, list):
         raise ConfigError(f"{source}: expected a list of rules")
     return [_rule(item, f"[{i}]", source) for i, item in enumerate(data)]
@@ -82,8 +87,10 @@ def _rule(item: Any, where: str, source: str) -> Combo:
 def fired(combo: Combo, hits: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """The hits (start, end, group id) of one window where every group of `combo` has a
     match, or [] when there is none."""
-    wanted = {combo.group_id(g) for g in range(len(combo.groups))}
+    wanted = combo.group_ids
     mine = sorted(h for h in hits if h[2] in wanted)
+    if {h[2] for h in mine} != wanted:  # a group never matched: no window can hold all
+        return []
     for i, (start, _, _) in enumerate(mine):
         near = takewhile(lambda h: h[0] - start <= combo.window, mine[i:])  # sorted by start
         window = [h for h in near if h[1] - start <= combo.window]

@@ -9,11 +9,15 @@ boundary on its side. Chinese terms match anywhere.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 from pathlib import Path
 
@@ -64,6 +68,10 @@ class Matcher:
     """An immutable automaton over terms and allow phrases; safe to share across threads."""
 
     def __init__(self, terms: Iterable[Term], allow: Iterable[str] = ()) -> None:
+        with _gc_paused():
+            self._build(terms, allow)
+
+    def _build(self, terms: Iterable[Term], allow: Iterable[str]) -> None:
         items: list[tuple[str, Term | None]] = [(t.text, t) for t in terms]
         items += [(phrase, None) for phrase in allow]
         groups: dict[str, list[_Entry]] = {}
@@ -91,12 +99,40 @@ class Matcher:
                 elif _bounded(view, start, end, entry):
                     hits.append((start, end, entry.term))
         matches = []
+        covers = _Covers(allowed)
         for start, end, term in hits:
-            if any(a <= start and end <= b for a, b in allowed):
+            if covers(start, end):
                 continue
             s, e = norm.span(start, end)
             matches.append(LexiconMatch(term, s, e, text[s:e]))
         return matches
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The build makes ~100,000 small objects and no cycles: collections triggered by the
+    allocations would walk the whole heap again and again (a third of a 50,000-term build)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _Covers:
+    """Whether an allow-list match covers a span, in O(log n): a text full of allow-listed
+    phrases must not cost allow matches x term matches comparisons."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans.sort()
+        self.starts = [s for s, _ in spans]
+        self.reach = list(accumulate((e for _, e in spans), max))  # furthest end so far
+
+    def __call__(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start)  # allow spans starting at or before `start`
+        return i > 0 and self.reach[i - 1] >= end
 
 
 def _bounded(view: str, start: int, end: int, entry: _Entry) -> bool:
@@ -135,12 +171,12 @@ def _normalize_many(raws: Sequence[str]) -> list[tuple[str, tuple[tuple[int, int
 
 # ---------------------------------------------------------------- lexicon files
 
-def parse_lexicon(path: Path) -> list[Term]:
+def parse_lexicon(path: Path, data: bytes | None = None) -> list[Term]:
     """`term`, `term | category` or `term | category | weight`; `#` starts a comment.
     The category defaults to the file-name prefix before `_` when that is a category."""
     default_category = _category_from_name(path.stem)
     terms = []
-    for lineno, raw in enumerate(path.read_bytes().split(b"\n"), 1):
+    for lineno, raw in enumerate((path.read_bytes() if data is None else data).split(b"\n"), 1):
         try:
             line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
         except UnicodeDecodeError as exc:
@@ -176,9 +212,9 @@ def _category_from_name(stem: str) -> str:
     return "other"
 
 
-def parse_allow(path: Path) -> list[str]:
+def parse_allow(path: Path, data: bytes | None = None) -> list[str]:
     phrases = []
-    for lineno, raw in enumerate(path.read_bytes().split(b"\n"), 1):
+    for lineno, raw in enumerate((path.read_bytes() if data is None else data).split(b"\n"), 1):
         try:
             line = _strip_comment(raw.decode("utf-8-sig" if lineno == 1 else "utf-8"))
         except UnicodeDecodeError as exc:
@@ -223,11 +259,22 @@ def lexicon_files(dirs: Iterable[str], files: Iterable[str]) -> list[Path]:
 # ---------------------------------------------------------------- the checker
 
 RELOAD_INTERVAL_S = 1.0  # how often lexicon folders and files are looked at again
+SETTLE_S = 1.0  # a file (or folder) changed more recently than this may be half-written
+wall_clock = time.time  # compared with file times; tests put their own clock here
+
+
+class _Changed(ConfigError):
+    """A file changed while it was read: what was read may be half of it."""
 
 
 class _LexiconCache:
     """Lexicons remade when one of their files changes (edited or dropped-in files reload);
-    the files are looked at no more than once per RELOAD_INTERVAL_S."""
+    the files are looked at no more than once per RELOAD_INTERVAL_S.
+
+    A new version becomes active only when it was read whole and parses: while a file or
+    folder changed in the last SETTLE_S (an editor or a sync may be half-way through), or
+    changed during the read, the previous lexicon stays in force. A settled file that does
+    not parse is the user's error and raises."""
 
     def __init__(self, size: int = 8) -> None:
         self._built: FileStampedCache[Lexicon] = FileStampedCache(size)
@@ -240,12 +287,41 @@ class _LexiconCache:
         if current and now - current[0] < RELOAD_INTERVAL_S:
             return current[1]
         paths = lexicon_files(dirs, files)
+        previous = current[1] if current else None
         try:
-            matcher = self._built.get((tuple(paths), allow), paths, lambda: _build(paths, allow))
+            if previous is not None and _settling(paths, dirs):
+                raise _Changed("settling")
+            lexicon = self._built.get((tuple(paths), allow), paths, lambda: _build(paths, allow))
         except OSError as exc:
             raise ConfigError(f"{exc.filename}: cannot read lexicon file: {exc.strerror}") from None
-        self._current[request] = (now, matcher)
-        return matcher
+        except ConfigError:
+            if previous is None or not _settling(paths, dirs):
+                raise
+            lexicon = previous  # look again after the interval
+        self._current[request] = (now, lexicon)
+        return lexicon
+
+
+def _settling(paths: Sequence[Path], dirs: Iterable[str]) -> bool:
+    """A file changed within SETTLE_S, or a folder gained or lost one (delete-then-write)."""
+    newest = 0
+    for path in [*paths, *dirs]:
+        try:
+            newest = max(newest, os.stat(path).st_mtime_ns)
+        except OSError:
+            continue
+    return wall_clock() - newest / 1e9 < SETTLE_S
+
+
+def _read_whole(path: Path) -> bytes:
+    """The file's bytes, or _Changed when its size or time moved during the read."""
+    with open(path, "rb") as f:
+        before = os.fstat(f.fileno())
+        data = f.read()
+        after = os.fstat(f.fileno())
+    if (before.st_mtime_ns, before.st_size) != (after.st_mtime_ns, after.st_size) or len(data) != after.st_size:
+        raise _Changed(f"{path}: changed while it was read; the previous lexicon stays in force")
+    return data
 
 
 def _build(paths: Sequence[Path], allow_terms: Sequence[str]) -> Lexicon:
@@ -253,14 +329,15 @@ def _build(paths: Sequence[Path], allow_terms: Sequence[str]) -> Lexicon:
     combos: list[Combo] = []
     allow = list(allow_terms)
     for path in paths:
+        data = _read_whole(path)
         if is_combo_file(path.name):
-            combos += parse_combos(path)
+            combos += parse_combos(path, data)
         elif path.stem.lower().startswith(ALLOW_PREFIX):
-            allow += parse_allow(path)
+            allow += parse_allow(path, data)
         elif path.stem.lower().startswith(CONTEXT_PREFIX):
-            terms += [Term(t, "other", 0.0, path.name, CONTEXT_GROUP) for t in parse_allow(path)]
+            terms += [Term(t, "other", 0.0, path.name, CONTEXT_GROUP) for t in parse_allow(path, data)]
         else:
-            terms += parse_lexicon(path)
+            terms += parse_lexicon(path, data)
     terms += [Term(t, c.category, c.weight, f"{c.name} (combination)", c.group_id(g))
               for c in combos for g, group in enumerate(c.groups) for t in group]
     return Lexicon(Matcher(terms, allow), tuple(combos))
@@ -294,6 +371,10 @@ class LexiconChecker:
         s = self.settings
         return LEXICONS.get(s.dirs, s.files, s.allow_terms)
 
+    def warm_up(self) -> None:
+        """Build the lexicon (and the character tables it normalises with) now."""
+        self.check_text("warm-up")
+
     def check_text(self, text: str) -> Finding:
         start = time.perf_counter()
         return score(self.lexicon(), text, self.provider, start)
@@ -304,6 +385,8 @@ def score(lexicon: Lexicon, text: str, provider: str, start: float) -> Finding:
     when a news, legal, medical or historical marker is present (the policy then reviews
     instead of blocking)."""
     found = lexicon.matcher.find(text)
+    if not found:  # most prompts: nothing to weigh
+        return Finding({}, provider, (), (time.perf_counter() - start) * 1000)
     matches = [m for m in found if not m.term.group]
     context = [m for m in found if m.term.group == CONTEXT_GROUP]
     scores: dict[str, float] = {}
@@ -315,7 +398,10 @@ def score(lexicon: Lexicon, text: str, provider: str, start: float) -> Finding:
     if len(matches) > MAX_EVIDENCE:
         evidence.append({"truncated": len(matches) - MAX_EVIDENCE})
     hits = [(m.start, m.end, m.term.group) for m in found if m.term.group and m.term.group != CONTEXT_GROUP]
+    present = {h[2] for h in hits}
     for combo in lexicon.combos:
+        if not combo.group_ids <= present:  # a group without a match: the rule cannot fire
+            continue
         window = fired(combo, hits)
         if window:
             scores[combo.category] = max(combo.weight, scores.get(combo.category, 0.0))

@@ -26,7 +26,6 @@ from ..schema import Section
 from .hashing import HashingSpec, features
 
 TOKEN_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-ACTIVATIONS = ("softmax", "sigmoid", "none")
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,7 @@ def parse_text_sidecar(files: models.ModelFiles, data: Any) -> TextModelSpec:
     thresholds = models.label_map(sec.section("thresholds"), labels,
                                   lambda s, label: s.get_number(label, 0.5, 0.01, 0.99))
     threshold = sec.get_number("threshold", 0.5, 0.01, 0.99)
-    activation = sec.get_choice("activation", ACTIVATIONS, "softmax")
+    activation = sec.get_choice("activation", models.ACTIVATIONS, "softmax")
     max_length = int(sec.get_number("max_length", 256, 1, 8192))
     if "features" in sec.data:
         hashing, tokenizer = _hashing(sec.section("features")), None

@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from ..verdict import Finding
 from .normalize import char_normalize
 
 PROVIDER = "local:pii"
+MAX_EVIDENCE = 50
 
 # Digits are matched on the normalised view, which holds only ASCII digits and a
 # lower-case "x" for the ID check character. Numbers glued to other digits, or to a
@@ -160,6 +162,9 @@ class PiiChecker:
     def check_text(self, text: str) -> Finding:
         start = time.perf_counter()
         matches = find_pii(text, self.settings.rules)
-        evidence = tuple({"rule": m.rule, "span": [m.start, m.end], "value": m.masked} for m in matches)
+        evidence: tuple[dict[str, Any], ...] = tuple(
+            {"rule": m.rule, "span": [m.start, m.end], "value": m.masked} for m in matches[:MAX_EVIDENCE])
+        if len(matches) > MAX_EVIDENCE:  # 100,000 phone numbers must not make a 7 MB verdict
+            evidence += ({"truncated": len(matches) - MAX_EVIDENCE},)
         return Finding({"pii": 1.0 if matches else 0.0}, PROVIDER, evidence,
                        (time.perf_counter() - start) * 1000)

@@ -36,6 +36,14 @@ test("badges, toasts, credentials warning, blur, sidebar and templates", { skip:
     const node = app.graph.nodes.find((n) => n.type === kind);
     return node?.contentSafetySummary ? node.contentSafetyBadgeText : null;
   }, type);
+  /** Where the badge of the first node of `type` was drawn, against its title bar: a badge
+   *  inside the bar covers the title ("Content Safety Text C…"). */
+  const badgeOverTitle = (type) => inPage((kind) => {
+    const { app } = window.comfyAPI.app;
+    const node = app.graph.nodes.find((n) => n.type === kind);
+    const [, y, , h] = node.contentSafetyBadgeBox;
+    return y + h > -globalThis.LiteGraph.NODE_TITLE_HEIGHT;
+  }, type);
 
   await ready();
     await inPage(() => window.comfyAPI.app.app.extensionManager.setting.set("Comfy.Locale", "zh"));
@@ -49,13 +57,16 @@ test("badges, toasts, credentials warning, blur, sidebar and templates", { skip:
         const workflow = await (await fetch(`/api/workflow_templates/content_safety_guard/${name}.json`)).json();
         await app.loadGraphData(workflow, true, false, `${name} ${Date.now()}`); // a fresh tab each time
         const known = globalThis.LiteGraph.registered_node_types;
+        const boxes = app.graph.nodes.map((n) => [n.id, [...n.boundingRect]]); // title bar included, as drawn
+        const overlap = ([, a], [, b]) => a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
         out[name] = { nodes: app.graph.nodes.length, expected: workflow.nodes.length,
-          unknown: app.graph.nodes.filter((n) => !known[n.type]).map((n) => n.type) };
+          unknown: app.graph.nodes.filter((n) => !known[n.type]).map((n) => n.type),
+          overlapping: boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => overlap(a, b)).map((b) => [a[0], b[0]])) };
       }
       return out;
     });
     for (const [name, info] of Object.entries(seen.templates)) {
-      if (info.nodes !== info.expected || info.unknown.length) throw new Error(`template ${name}: ${JSON.stringify(info)}`);
+      if (info.nodes !== info.expected || info.unknown.length || info.overlapping.length) throw new Error(`template ${name}: ${JSON.stringify(info)}`);
     }
 
     // the template browser lists the pack's workflows with thumbnails and opens one
@@ -104,6 +115,7 @@ test("badges, toasts, credentials warning, blur, sidebar and templates", { skip:
     await page.waitForFunction(() => window.comfyAPI.app.app.graph.nodes  // the run then fails closed
       .find((n) => n.type === "ContentSafetyTextCheck")?.contentSafetySummary?.level === "error", null, WAIT);
     seen.warningBadge = await badgeOf("ContentSafetyTextCheck");
+    seen.warningOverTitle = await badgeOverTitle("ContentSafetyTextCheck");
 
     // a safe image saved: the green badge; then a reload restores it from /history
     await inPage(async () => {
@@ -158,7 +170,7 @@ test("badges, toasts, credentials warning, blur, sidebar and templates", { skip:
     seen.unsafeText = await page.locator(".content-safety-row .content-safety-verdict").first().innerText();
 
   for (const [name, info] of Object.entries(seen.templates)) {
-    assert.deepEqual(info, { nodes: info.expected, expected: info.expected, unknown: [] }, name);
+    assert.deepEqual(info, { nodes: info.expected, expected: info.expected, unknown: [], overlapping: [] }, name);
   }
   assert.deepEqual(Object.keys(seen.templates).sort(), workflowNames);
   assert.ok(seen.templateThumbnails >= 2, `thumbnails: ${seen.templateThumbnails}`);
@@ -168,6 +180,7 @@ test("badges, toasts, credentials warning, blur, sidebar and templates", { skip:
   assert.equal(seen.comboShown, "报错终止");
   assert.match(seen.credentials, /^内容安全：缺少凭据 .*ALIBABA_CLOUD_ACCESS_KEY_ID/);
   assert.equal(seen.warningBadge, "⚠ 内容安全：缺少凭据");
+  assert.equal(seen.warningOverTitle, false);
   assert.equal(seen.saveBadge, "安全");
   assert.equal(seen.restoredBadge, "安全");
   assert.equal(seen.blur, "存疑：个人信息");

@@ -150,8 +150,11 @@ function drawBadge(ctx, node, text, level) {
   ctx.save();
   ctx.font = "bold 12px sans-serif";
   const width = ctx.measureText(text).width + 12;
-  const x = node.size[0] - width - 6; // inside the title bar: above it sits ComfyUI's own badge
-  const y = -titleHeight + (titleHeight - 18) / 2;
+  // above the title bar, on the left: the bar keeps the whole title, and ComfyUI's own
+  // badges (the node pack's name) sit above it on the right
+  const x = 0;
+  const y = -titleHeight - 20; // level with those badges
+  node.contentSafetyBadgeBox = [x, y, width, 18];
   ctx.fillStyle = COLOURS[level] ?? COLOURS.unsafe;
   ctx.beginPath();
   if (ctx.roundRect) ctx.roundRect(x, y, width, 18, 5);

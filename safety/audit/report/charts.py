@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import warnings
 from collections.abc import Sequence
 from datetime import date
@@ -18,6 +19,10 @@ _STYLE = {"svg.fonttype": "none", "svg.hashsalt": "content-safety", "font.size":
           "font.family": ["DejaVu Sans", "sans-serif"], "axes.spines.top": False,
           "axes.spines.right": False}
 
+# no RDF block naming matplotlib.org and Dublin Core
+_NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+_XMLNS = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
+
 
 def _svg(fig: Figure) -> str:
     buffer = io.StringIO()
@@ -26,11 +31,13 @@ def _svg(fig: Figure) -> str:
         level = logging.getLogger("matplotlib").level
         logging.getLogger("matplotlib").setLevel(logging.ERROR)
         try:
-            fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+            fig.savefig(buffer, format="svg", bbox_inches="tight", metadata=_NO_METADATA)
         finally:
             logging.getLogger("matplotlib").setLevel(level)
     svg = buffer.getvalue()
-    return svg[svg.index("<svg"):]
+    # inline SVG in HTML needs no namespace declarations (the HTML parser supplies them,
+    # xlink:href included): the page then holds no URL at all
+    return _XMLNS.sub("", svg[svg.index("<svg"):])
 
 
 def daily(days: Sequence[date], checks: Sequence[int], blocks: Sequence[int]) -> str:
@@ -57,7 +64,7 @@ def bars(labels: Sequence[str], values: Sequence[int], color: str = BLOCKS,
         ax.barh(y, values, color=color, label="checks 检查" if second is not None else None)
         if second is not None:
             ax.barh(y, second, color=BLOCKS, label="blocks 拦截")
-            ax.legend(frameon=False)
+            ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the bars, never over them
         ax.set_yticks(y, [str(label)[:40] for label in labels])
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         return _svg(fig)

@@ -11,7 +11,8 @@ from typing import Any
 
 from ...config import Config
 from ...errors import ConfigError
-from ..fingerprints import file_sha256, lexicon_paths, model_paths
+from ...files import sha256_file
+from ..fingerprints import lexicon_paths, model_paths
 from ...settings.audit import AuditSettings
 
 # which node checks what, and which checker list of the policy it runs
@@ -76,7 +77,7 @@ def _lexicons(config: Config) -> Table:
         if not p.is_file():
             rows.append((path, "-", "-"))
             continue
-        rows.append((p.name if p.parent.name == "lexicon_data" else path, _count_terms(p), file_sha256(p)))
+        rows.append((p.name if p.parent.name == "lexicon_data" else path, _count_terms(p), sha256_file(p)))
     total = sum(r[1] for r in rows if isinstance(r[1], int))
     rows.append(("total 合计", total, ""))
     return Table("Lexicons 词库", ("file 文件", "entries 条目", "SHA-256"), rows)
@@ -86,7 +87,7 @@ def _models(config: Config) -> Table:
     rows = []
     for path, policy in _files(config, _all_models, "models"):
         p = Path(path)
-        rows.append((path, policy, file_sha256(p) if p.is_file() else "-"))
+        rows.append((path, policy, sha256_file(p) if p.is_file() else "-"))
     rows.append(("Aliyun Green 阿里云内容安全", "remote", f"text: {config.aliyun.text_service}; "
                  f"image: {config.aliyun.image_service}; region: {config.aliyun.region}"))
     rows.append(("LLM judge 大模型", "local/remote", f"{config.llm.local_api}:{config.llm.local_model}; "
