@@ -18,6 +18,8 @@ import random
 import zlib
 from collections.abc import Callable, Sequence
 
+import text_corpus_compose
+
 Row = tuple[str, frozenset[str]]
 
 # --- English image prompts -------------------------------------------------------------
@@ -452,12 +454,29 @@ def _mix(rng: random.Random, pool: Sequence[str], n: int) -> str:
 def generate(seed: int = 13, part: str = "train", scale: float = 1.0) -> list[Row]:
     """Synthetic rows from one part of the vocabulary, deterministic for a seed; `scale`
     multiplies the sample counts."""
-    rng = _Picker(seed, part)
-    rows: list[Row] = []
+    return [row for rows in generate_families(seed, part, scale).values() for row in rows]
 
+
+def generate_families(seed: int = 13, part: str = "train", scale: float = 1.0) -> dict[str, list[Row]]:
+    """The rows of `generate` by family: `phrases` (this module's lists) and `compositional`
+    (`text_corpus_compose.py`), each from its own random stream."""
+    compositional: list[Row] = []
+    compose_rng = _Picker(seed + 1000, part)
+    text_corpus_compose.add_all(compose_rng, _adder(compositional, scale))
+    return {"phrases": _phrases(seed, part, scale), "compositional": compositional}
+
+
+def _adder(rows: list[Row], scale: float) -> Callable[[set[str], int, Callable[[], str]], None]:
     def add(labels: set[str] | frozenset[str], count: int, make: Callable[[], str]) -> None:
         for _ in range(round(count * scale)):
             rows.append((make(), frozenset(labels)))
+    return add
+
+
+def _phrases(seed: int, part: str, scale: float) -> list[Row]:
+    rng = _Picker(seed, part)
+    rows: list[Row] = []
+    add = _adder(rows, scale)
 
     # English prompts
     add({"sexual"}, 2200, lambda: _noisy(rng, _prompt(rng, _fill(rng, rng.choice(EN_SEXUAL), EN_ADULT, EN_GROUPS, EN_SLURS), False)))

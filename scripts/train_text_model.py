@@ -2,11 +2,12 @@
 
 Data: COLD's training split (`../shared/data/train/cold_train.csv` from the repository
 root; offensive -> `hate`) and the project's own synthetic prompts and chat text
-(`scripts/text_corpus.py`). Features: hashed character 1-4-grams and word 1-2-grams
+(`scripts/text_corpus.py`: fixed phrases, and `scripts/text_corpus_compose.py`: frames crossed
+with large word lists, each unsafe family next to a safe twin in the same frames). Features: hashed character 1-4-grams and word 1-2-grams
 (`safety/text/hashing.py`), tf-idf weighted and L2-normalised inside the ONNX graph.
 Model: one logistic regression per category. Held out: 15% of COLD's rows at random and
-synthetic rows built only from vocabulary the training rows never use (text_corpus.py
-splits every list); each category's threshold is calibrated there (best F0.5: precision
+synthetic rows built only from frames and vocabulary the training rows never use
+(text_corpus.py splits every list, both families reported apart); each category's threshold is calibrated there (best F0.5: precision
 counts double), the held-out figures are printed and written to the sidecar, and the
 shipped model is then fitted on every row with the same settings.
 
@@ -36,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from safety.text.hashing import HashingSpec, features  # noqa: E402
-from text_corpus import generate  # noqa: E402
+from text_corpus import generate, generate_families  # noqa: E402
 
 SEED = 13
 LABELS = ("sexual", "minors", "violence", "gore", "self_harm", "hate", "harassment",
@@ -160,15 +161,19 @@ def main() -> int:
     spec = HashingSpec()
     cold = load_cold(args.data / "cold_train.csv")
     cold_held = np.random.default_rng(SEED).random(len(cold)) < HOLDOUT
-    synthetic, synthetic_held = generate(SEED, "train"), generate(SEED + 1, "test", scale=HOLDOUT)
+    train_families, held_families = generate_families(SEED, "train"), generate_families(SEED + 1, "test", scale=HOLDOUT)
+    synthetic = [row for rows in train_families.values() for row in rows]
+    synthetic_held = [row for rows in held_families.values() for row in rows]
     rows = cold + synthetic + synthetic_held
     held = np.concatenate([cold_held, np.zeros(len(synthetic), bool), np.ones(len(synthetic_held), bool)])
-    source = np.array([0] * len(cold) + [1] * (len(synthetic) + len(synthetic_held)))
+    families = list(held_families)
+    source = np.array([0] * len(cold) + [-1] * len(synthetic)
+                      + [families.index(name) + 1 for name, fam in held_families.items() for _ in fam])
     texts = [t for t, _ in rows]
     y = np.array([[label in labels for label in LABELS] for _, labels in rows])
     tf = featurize(texts, spec)
     print(f"{len(cold)} COLD rows, {len(synthetic) + len(synthetic_held)} synthetic rows, {int(held.sum())} held out "
-          f"(COLD rows at random, synthetic rows from vocabulary the training rows never use); "
+          f"(COLD rows at random, synthetic rows from frames and vocabulary the training rows never use); "
           f"features in {time.perf_counter() - started:.0f} s", flush=True)
 
     probs = predict(tf[held], *fit(tf[~held], y[~held], spec.buckets))
@@ -181,9 +186,16 @@ def main() -> int:
     src = source[held]
     report["any (all held-out rows)"] = scores(flagged, anything)
     report["COLD held-out (hate)"] = scores(flagged[src == 0], anything[src == 0])
-    report["synthetic held-out (any)"] = scores(flagged[src == 1], anything[src == 1])
+    report["synthetic held-out (any)"] = scores(flagged[src >= 1], anything[src >= 1])
+    for i, family in enumerate(families, 1):
+        report[f"synthetic {family} (any)"] = scores(flagged[src == i], anything[src == i])
+        report[f"synthetic {family} safe flagged"] = round(float((flagged & ~anything)[src == i].sum())
+                                                         / max(int((~anything)[src == i].sum()), 1), 4)
     for name, figures in report.items():
-        print(f"  {name:<26} P {figures['precision']:.3f}  R {figures['recall']:.3f}  "
+        if not isinstance(figures, dict):
+            print(f"  {name:<34} {figures:.2%} of the safe rows")
+            continue
+        print(f"  {name:<34} P {figures['precision']:.3f}  R {figures['recall']:.3f}  "
               f"F1 {figures['f1']:.3f}  ({figures['positives']} positive)  threshold {thresholds.get(name, '')}")
 
     # the shipped model learns from COLD's every row and synthetic rows of the whole vocabulary
@@ -201,7 +213,7 @@ def main() -> int:
         "description": "Built-in multilingual (zh/en) text model: hashed char/word n-grams, "
                        "one logistic regression per category",
         "source": "scripts/train_text_model.py; COLD train split (thu-coai/COLDataset, Apache-2.0) "
-                  "and the project's own synthetic text (scripts/text_corpus.py)",
+                  "and the project's own synthetic text (scripts/text_corpus.py, scripts/text_corpus_compose.py)",
         "labels": list(LABELS),
         "categories": {label: label for label in LABELS},
         "thresholds": thresholds,

@@ -201,7 +201,8 @@ def test_cli_role_negative() -> None:
 
 def test_requests_for_private_data_are_reviewed_under_normal() -> None:
     verdict = engine("normal").check_text("what is my coworker's home address")
-    assert verdict.level == "controversial" and verdict.categories == ("pii",)
+    # the text model may add harassment (finding someone's address is doxxing); pii is what reviews it
+    assert verdict.level == "controversial" and "pii" in verdict.categories
 
 
 @pytest.mark.parametrize("text", ["在森林中出现了一只鹿", "形形色色的人", "他冷得瑟瑟发抖", "蛋白粉和有毒气体检测",

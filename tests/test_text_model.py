@@ -235,6 +235,22 @@ def test_training_corpus_is_deterministic_and_holds_out_unseen_vocabulary():
         (ROOT / "safety/text/model_data/textmodel.json").read_text(encoding="utf-8"))["labels"])
 
 
+def test_compositional_corpus_pairs_each_unsafe_family_with_safe_twins_and_holds_out_its_words():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import text_corpus_compose as compose
+    from text_corpus import generate_families
+
+    train = generate_families(13, "train", scale=0.05)["compositional"]
+    held = generate_families(14, "test", scale=0.05)["compositional"]
+    assert sum(1 for _, labels in train if labels) > 1000 and sum(1 for _, labels in train if not labels) > 1000
+    # the held-out rows use verbs and objects that no training row uses
+    unseen = [pair.split("|")[1] for pair in compose.SAFE_PAIRS if not any(pair.split("|")[1] in t for t, _ in train)]
+    assert unseen and any(obj in text for obj in unseen for text, _ in held)
+    assert not {text for text, _ in held} & {text for text, _ in train}
+    # safe twins: the harmful verbs of the requests also appear in benign rows
+    benign = " ".join(text for text, labels in train if not labels)
+    assert sum(verb in benign for verb in ("kill", "shoot", "beat", "poison", "hang")) == 5
+
 def test_shipped_sidecar_matches_the_featuriser_and_size_limit():
     sidecar = json.loads((ROOT / "safety/text/model_data/textmodel.json").read_text(encoding="utf-8"))
     spec = HashingSpec()
