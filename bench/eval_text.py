@@ -37,10 +37,10 @@ import csv
 import json
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -149,28 +149,37 @@ class Share:
                 "flagged_rate": self.flagged / self.items if self.items else None}
 
 
-def load_openai(path: Path) -> list[Item]:
-    items = []
+T = TypeVar("T")
+
+
+def jsonl_rows(path: Path, pick: Callable[[dict[str, Any]], T], expected: str) -> Iterator[tuple[int, dict[str, Any], T]]:
+    """(line number, row, pick(row)) of a JSON-lines file; a bad line names itself and what
+    was `expected`."""
     with path.open(encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             try:
                 row = json.loads(line)
-                text = row["prompt"]
-                labels = {k: int(v) == 1 for k, v in row.items() if k in OPENAI_LABELS}
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-                raise ValueError(f"{path}:{lineno}: expected a JSON object with 'prompt' and "
-                                 f"0/1 labels ({exc})") from None
-            truth: dict[str, bool] = {}
-            for cat in {c for cats in OPENAI_LABELS.values() for c in cats}:
-                keys = [k for k, cats in OPENAI_LABELS.items() if cat in cats]
-                if any(labels.get(k) for k in keys):
-                    truth[cat] = True
-                elif all(k in labels for k in keys):
-                    truth[cat] = False
-            positive = any(labels.values())
-            items.append(Item(text, positive, truth, positive or len(labels) == len(OPENAI_LABELS)))
+                picked = pick(row)
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise ValueError(f"{path}:{lineno}: expected a JSON object with {expected} ({exc})") from None
+            yield lineno, row, picked
+
+
+def load_openai(path: Path) -> list[Item]:
+    items = []
+    pick = lambda row: (row["prompt"], {k: int(v) == 1 for k, v in row.items() if k in OPENAI_LABELS})  # noqa: E731
+    for _, _, (text, labels) in jsonl_rows(path, pick, "'prompt' and 0/1 labels"):
+        truth: dict[str, bool] = {}
+        for cat in {c for cats in OPENAI_LABELS.values() for c in cats}:
+            keys = [k for k, cats in OPENAI_LABELS.items() if cat in cats]
+            if any(labels.get(k) for k in keys):
+                truth[cat] = True
+            elif all(k in labels for k in keys):
+                truth[cat] = False
+        positive = any(labels.values())
+        items.append(Item(text, positive, truth, positive or len(labels) == len(OPENAI_LABELS)))
     return items
 
 
@@ -192,24 +201,16 @@ def load_cold(path: Path) -> list[Item]:
 def load_prompts(path: Path) -> list[Item]:
     """One JSON object a line: text, label (unsafe | safe), kind, optional category."""
     items = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                text, label, kind = row["text"], row["label"], row["kind"]
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}:{lineno}: expected a JSON object with text, label and "
-                                 f"kind ({exc})") from None
-            if label not in ("unsafe", "safe") or kind not in PROMPT_KINDS:
-                raise ValueError(f"{path}:{lineno}: label must be unsafe or safe and kind one of "
-                                 f"{', '.join(PROMPT_KINDS)}, got {label!r}, {kind!r}")
-            positive = label == "unsafe"
-            category = row.get("category")
-            cats = {category: True} if positive and category and category != "spec" else {}
-            items.append(Item(text, positive, cats, kind=kind,
-                              role="negative" if kind == "negative" else "positive"))
+    pick = lambda row: (row["text"], row["label"], row["kind"])  # noqa: E731
+    for lineno, row, (text, label, kind) in jsonl_rows(path, pick, "text, label and kind"):
+        if label not in ("unsafe", "safe") or kind not in PROMPT_KINDS:
+            raise ValueError(f"{path}:{lineno}: label must be unsafe or safe and kind one of "
+                             f"{', '.join(PROMPT_KINDS)}, got {label!r}, {kind!r}")
+        positive = label == "unsafe"
+        category = row.get("category")
+        cats = {category: True} if positive and category and category != "spec" else {}
+        items.append(Item(text, positive, cats, kind=kind,
+                          role="negative" if kind == "negative" else "positive"))
     return items
 
 
