@@ -247,6 +247,12 @@ def test_settings_errors_name_the_key(tmp_path):
             config(tmp_path, body)
 
 
+def test_display_url_masks_a_password_in_the_query_too(tmp_path):
+    audit = config(tmp_path, "  url: postgresql://u@db/x?password=s3cret&sslmode=require").audit
+    assert "s3cret" not in audit.display_url
+    assert audit.display_url == "postgresql+psycopg://u@db/x?password=***&sslmode=require"
+
+
 def test_settings_defaults_and_paths(tmp_path):
     cfg = config(tmp_path, "  url: postgresql://u@db.example:5433/audit")
     audit = cfg.audit

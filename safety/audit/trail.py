@@ -9,11 +9,11 @@ dropped silently: when even the spool cannot be written the run is refused.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..cache import FileStampedCache
 from ..config import Config
 from ..decision import Decision
 from ..errors import ProviderError
@@ -97,7 +97,7 @@ class AuditTrail:
         self.source = source
         self.stores = stores
         self.artifacts = ArtifactIndex()
-        self._keys: dict[str | None, Keys | None] = {}
+        self._keys: FileStampedCache[Keys | None] = FileStampedCache(maxsize=1)
         self._spooling = False
 
     def __call__(self, decision: Decision) -> None:
@@ -111,17 +111,15 @@ class AuditTrail:
 
     def keys(self, config: Config) -> Keys | None:
         """Read again when the credentials file changes (a rotated key)."""
-        path = config.credentials_file
-        try:
-            stamp = f"{path}:{os.stat(path).st_mtime_ns}" if path else None
-        except OSError:
-            stamp = path  # load_keys names the problem
-        if stamp not in self._keys:
-            from .signing import load_keys
+        from .signing import load_keys
 
-            self._keys.clear()
-            self._keys[stamp] = load_keys(path)
-        return self._keys[stamp]
+        path = config.credentials_file
+        if not path:
+            return None
+        try:
+            return self._keys.get(path, [path], lambda: load_keys(path))
+        except OSError:
+            return load_keys(path)  # it names the problem
 
     def record(self, record: dict[str, Any], settings: AuditSettings, keys: Keys | None,
                artifacts: dict[str, dict[str, str]]) -> None:

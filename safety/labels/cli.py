@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Sequence
@@ -10,7 +11,7 @@ from typing import Any
 from PIL import Image, ImageOps
 
 from ..errors import InputError
-from .read import incoming_label, inspect_file
+from .read import incoming_label, inspect_bytes, inspect_file, read_bytes
 from ..settings.labels import LabelSettings
 from .write import format_for, save_labelled
 
@@ -19,9 +20,10 @@ _OPEN_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, Image.De
 
 def label_copy(source: str, target: str, settings: LabelSettings) -> dict[str, Any]:
     fmt = format_for(target)
-    report = inspect_file(source)
+    data = read_bytes(source)
+    report = inspect_bytes(data, source)
     try:
-        with Image.open(source) as opened:
+        with Image.open(io.BytesIO(data)) as opened:
             image = ImageOps.exif_transpose(opened)  # labels go in the corner a viewer sees
             text = dict(getattr(opened, "text", {}) or {})
     except _OPEN_ERRORS as exc:

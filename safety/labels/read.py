@@ -68,13 +68,16 @@ def inspect_bytes(data: bytes, path: str = "", trust_anchors: str | None = None)
     }
 
 
-def inspect_file(path: str | Path, trust_anchors: str | None = None) -> dict[str, Any]:
-    """Raises InputError only when the file cannot be read at all."""
+def read_bytes(path: str | Path) -> bytes:
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return inspect_bytes(data, str(path), trust_anchors)
+
+
+def inspect_file(path: str | Path, trust_anchors: str | None = None) -> dict[str, Any]:
+    """Raises InputError only when the file cannot be read at all."""
+    return inspect_bytes(read_bytes(path), str(path), trust_anchors)
 
 
 def summary(report: dict[str, Any]) -> dict[str, Any]:
