@@ -35,7 +35,8 @@ def test_defaults_are_one_thread_without_spinning(tmp_path: Path) -> None:
 def test_config_settings_reach_the_session_and_each_set_up_has_its_own(tmp_path: Path) -> None:
     two = session_of(tmp_path, threads=2, spinning=True)
     assert options(two) == (2, "1")
-    assert session_of(tmp_path, threads=0, spinning=False) is not two
+    one_per_core = session_of(tmp_path, threads=0, spinning=False)
+    assert one_per_core is not two and options(one_per_core) == (0, "0")
 
 
 def test_bad_values_name_the_key(tmp_path: Path) -> None:

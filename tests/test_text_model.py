@@ -92,7 +92,7 @@ def test_a_hugging_face_style_model_blocks_by_its_label_map(tmp_path):
     assert top["label"] == "toxic" and top["category"] == "hate" and top["threshold"] == 0.6
     assert top["probability"] > 0.8
     good = e.check_text("a watercolor lighthouse")
-    assert good.level == "safe" and good.scores == {"hate": pytest.approx(good.scores["hate"])}
+    assert good.level == "safe" and set(good.scores) == {"hate"}  # only mapped labels are scored
     assert good.scores["hate"] < 0.15
 
 
