@@ -34,6 +34,7 @@ from ..safety import (
     InputError,
     ProviderError,
     Verdict,
+    action_for,
     combine_frames,
     decode_image,
     per_frame,
@@ -160,9 +161,8 @@ async def check(request: web.Request) -> web.Response:
         policy, mode = _options(fields)
         text = fields["text"]
         verdict, frames = await loop.run_in_executor(None, lambda: _text_check(text, policy, mode, user))
-    decision = Decision(stage="api", action="passed" if verdict.is_safe else "blocked" if verdict.blocked
-                        else "flagged", verdicts=(verdict,), policy=policy, mode=mode, user=user,
-                        remote_addr=remote_addr, text=text)
+    decision = Decision(stage="api", action=action_for(verdict, "blocked"), verdicts=(verdict,), policy=policy,
+                        mode=mode, user=user, remote_addr=remote_addr, text=text)
     try:
         DECISION_HOOKS.emit(decision)
     except HookError as exc:  # e.g. the audit store refused the row: no answer without a record
