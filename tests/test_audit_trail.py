@@ -242,6 +242,8 @@ def test_settings_errors_name_the_key(tmp_path):
                           ("  url: mysql://db/x", "audit.url: unsupported store 'mysql'"),
                           ("  url: postgresql:///x", "audit.url: PostgreSQL URL has no host"),
                           ("  url: postgresql://u:secret@db/x", r"audit.url: no password in the URL \(postgresql://u:\*\*\*@db/x\): set PGPASSWORD"),
+                          ("  url: postgresql://u@db/x?sslmode=require&password=secret",
+                           r"audit.url: no password in the URL \(postgresql://u@db/x\?sslmode=require&password=\*\*\*\)"),
                           ("  retention: 3", "audit.retention: unknown key")):
         with pytest.raises(ConfigError, match=message):
             config(tmp_path, body)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..schema import Section
 
@@ -51,13 +51,23 @@ class AuditSettings:
 
 
 def mask_url(url: str) -> str:
+    """The URL with its password (user:password@ or libpq's ?password=) as ***."""
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+    if parts.password is not None:
+        host = parts.hostname or ""
+        if parts.port:
+            host += f":{parts.port}"
+        parts = parts._replace(netloc=f"{parts.username}:***@{host}")
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if any(k == "password" for k, _ in pairs):
+        parts = parts._replace(query=urlencode([(k, "***" if k == "password" else v) for k, v in pairs],
+                                               safe="*/:@,"))
+    return urlunsplit(parts)
+
+
+def _has_password(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.password is not None or any(k == "password" for k, _ in parse_qsl(parts.query))
 
 
 def default_audit_settings(folder: str | os.PathLike[str], source: str = "<built-in defaults>") -> AuditSettings:
@@ -85,7 +95,7 @@ def _url(sec: Section, base: Path) -> str:
         return f"sqlite:///{(base / os.path.expanduser(path)).resolve()}"
     if not urlsplit(value).hostname and "host=" not in value:
         raise sec.fail("url", f"PostgreSQL URL has no host: {mask_url(value)}")
-    if urlsplit(value).password is not None:  # secrets stay out of config files
+    if _has_password(value):  # secrets stay out of config files
         raise sec.fail("url", f"no password in the URL ({mask_url(value)}): set PGPASSWORD in the "
                               f"environment or use a ~/.pgpass file (PGPASSFILE), as every libpq client")
     return "postgresql+psycopg://" + value.split("://", 1)[1]
