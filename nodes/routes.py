@@ -24,6 +24,7 @@ from aiohttp import web
 
 from ..safety import (
     AUDIT_FILTERS,
+    CHECK_MODES,
     DECISION_HOOKS,
     AuditError,
     Config,
@@ -44,7 +45,7 @@ from ..safety import (
 )
 from .audit import audit_settings, audit_store
 from .comfy import request_origin
-from .common import CHECK_MODES, config
+from .common import config
 
 PREFIX = "/content_safety"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

@@ -22,7 +22,7 @@ from .text.normalize import shared_normalization
 from .verdict import Finding, Verdict, combine
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-MODES = ("local", "remote", "auto")
+CHECK_MODES = ("local", "remote", "auto")
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,8 @@ class Engine:
 
     def __init__(self, policy: Policy, config: Config | None = None, *, mode: str = "local",
                  options: CheckOptions | None = None, checkers: CheckerTable = CHECKERS) -> None:
-        if mode not in MODES:
-            raise ConfigError(f"check mode must be one of {', '.join(MODES)}, got {mode!r}")
+        if mode not in CHECK_MODES:
+            raise ConfigError(f"check mode must be one of {', '.join(CHECK_MODES)}, got {mode!r}")
         self.policy = policy
         self.config = config or Config()
         self.mode = mode
