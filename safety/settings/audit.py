@@ -101,15 +101,6 @@ def _url(sec: Section, base: Path) -> str:
     return "postgresql+psycopg://" + value.split("://", 1)[1]
 
 
-def _path(sec: Section, key: str, base: Path) -> str:
-    value = sec.get(key, str, None)
-    if value is None:
-        return ""
-    if not value.strip():
-        raise sec.fail(key, "must not be empty (leave it out for the default)")
-    return str((base / os.path.expanduser(value)).resolve())
-
-
 def _with_paths(settings: AuditSettings, base: Path) -> AuditSettings:
     """Defaults beside the store (SQLite) or the config file (PostgreSQL)."""
     url = settings.url or f"sqlite:///{(base / DEFAULT_FILE).resolve()}"
@@ -127,9 +118,9 @@ def parse_audit_section(sec: Section, base: Path) -> AuditSettings:
         privacy=sec.get_choice("privacy", PRIVACY, "full"),
         retention_days=int(sec.get_number("retention_days", 180, 1, 36_500)),
         on_failure=sec.get_choice("on_failure", ON_FAILURE, "refuse"),
-        spool_path=_path(sec, "spool_path", base),
+        spool_path=sec.get_path("spool_path", base) or "",
         checkpoint_every=int(sec.get_number("checkpoint_every", 1000, 1, 10_000_000)),
-        checkpoint_path=_path(sec, "checkpoint_path", base),
+        checkpoint_path=sec.get_path("checkpoint_path", base) or "",
         source=sec.source,
     )
     for key in ("retention_days", "checkpoint_every"):
