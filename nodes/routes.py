@@ -48,6 +48,8 @@ from .comfy import request_origin
 from .common import config
 
 PREFIX = "/content_safety"
+FIELDS = ("policy", "check_mode")  # the form fields beside the image; others are not read
+MAX_FIELD_BYTES = 4096
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -132,11 +134,22 @@ async def _read_image(request: web.Request, limit: int) -> tuple[bytes, str, dic
                                                         text=f"image: more than server.max_image_mb ({limit} bytes)")
                 chunks.append(chunk)
             data = b"".join(chunks)
-        elif part.name:
-            fields[part.name] = await part.text()
+        elif part.name in FIELDS:
+            fields[part.name] = await _field(part)
     if not data:
         raise InputError("multipart body without an 'image' file part")
     return data, name, fields
+
+
+async def _field(part: Any) -> str:
+    """A form field, read only up to MAX_FIELD_BYTES: it names a policy or a mode."""
+    data = b""
+    while chunk := await part.read_chunk():
+        data += chunk
+        if len(data) > MAX_FIELD_BYTES:
+            raise web.HTTPRequestEntityTooLarge(max_size=MAX_FIELD_BYTES, actual_size=len(data),
+                                                text=f"{part.name}: more than {MAX_FIELD_BYTES} bytes")
+    return bytes(part.decode(data)).decode(part.get_charset(default="utf-8"))
 
 
 async def check(request: web.Request) -> web.Response:
