@@ -32,7 +32,6 @@ class Step:
     name: str
     checker: TextChecker | ImageChecker
     remote: bool
-    cost: int
 
 
 def prepare_image(image: object, index: int) -> np.ndarray:
@@ -102,11 +101,8 @@ class Engine:
                               f"{', '.join(missing)} not "
                               f"available; available: {', '.join(self._table.names(kind))}")
         setup = Setup(self.config, self.policy, self.options)
-        steps = []
-        for name, remote, (make, rest) in found:  # type: ignore[misc]
-            checker = make(setup, rest)
-            steps.append(Step(name, checker, remote, checker.cost))
-        return sorted(steps, key=lambda s: s.cost)
+        steps = [Step(name, make(setup, rest), remote) for name, remote, (make, rest) in found]  # type: ignore[misc]
+        return sorted(steps, key=lambda s: s.checker.cost)
 
     def warm_up(self) -> None:
         """Pay the local text steps' first-use costs (the lexicon build, a text model's first
