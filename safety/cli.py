@@ -27,7 +27,7 @@ def _read_text(args: argparse.Namespace) -> str:
         raise InputError("no text given: pass it as arguments, with --file, or on stdin")
     name = args.file if args.file and args.file != "-" else "<stdin>"
     try:
-        raw = sys.stdin.buffer.read() if name == "<stdin>" else open(args.file, "rb").read()
+        raw = sys.stdin.buffer.read() if name == "<stdin>" else Path(args.file).read_bytes()
     except OSError as exc:
         raise InputError(f"{name}: cannot read: {exc.strerror}") from None
     try:
