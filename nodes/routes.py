@@ -114,7 +114,7 @@ def _image_check(cfg: Config, data: bytes, name: str, policy: str, mode: str,
     frames = decode_image(data, cfg.image, name=name)
     try:
         verdicts = _engine(cfg, policy, mode).check_frames(((f.index, f.rgb) for f in frames),
-                                                      chunk=cfg.image.batch_size, user=user)
+                                                           chunk=cfg.image.batch_size, user=user)
     except (ProviderError, ConfigError) as exc:
         raise ContentSafetyError.from_exception(exc, stage="image") from None
     return combine_frames(verdicts), per_frame(verdicts)
