@@ -8,10 +8,10 @@ import os
 from functools import lru_cache
 from typing import Any
 
-from ..safety import (DECISION_HOOKS, AuditSettings, AuditTrail, Config, ConfigError, default_audit_settings,
+from ..safety import (DECISION_HOOKS, AuditSettings, AuditTrail, Config, default_audit_settings,
                       open_audit_store)
 from .comfy import serving, user_directory
-from .common import config
+from .common import config_or_default
 
 
 @lru_cache(maxsize=4)
@@ -31,10 +31,7 @@ def audit_settings(cfg: Config) -> AuditSettings | None:
 def _source() -> tuple[Config, AuditSettings] | None:
     """A broken config file fails the run elsewhere; its decision still goes to the
     default store rather than nowhere."""
-    try:
-        cfg = config()
-    except ConfigError:
-        cfg = Config()
+    cfg = config_or_default()
     settings = audit_settings(cfg)
     return (cfg, settings) if settings else None
 

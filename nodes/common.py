@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any, NoReturn, TypeVar
 
 from ..safety import (
+    CHECK_MODES,
     DECISION_HOOKS,
     IMAGE_SERVICES,
     TEXT_SERVICES,
@@ -34,7 +35,6 @@ from ..safety import (
 )
 from .comfy import ExecutionBlocker, Origin, lexicon_dirs, run_origin, user_directory
 
-CHECK_MODES = ("local", "remote", "auto")
 ON_UNSAFE = ("raise", "substitute", "block")
 CATEGORY = "content_safety"
 FAILURES = (ProviderError, ConfigError, InputError)

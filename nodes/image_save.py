@@ -22,6 +22,7 @@ from ..safety import (
     InputError,
     LabelSettings,
     Verdict,
+    action_for,
     combine_frames,
     labelled,
     quarantine,
@@ -184,8 +185,5 @@ class ContentSafetySaveImage(CheckNode):
 
 def _action(overall: Verdict, actions: list[str], on_unsafe: str) -> str:
     """The Decision's action for the batch: what was done to its unsafe images."""
-    if not overall.blocked:
-        return "passed" if overall.is_safe else "flagged"
-    if on_unsafe == "block":
-        return "blocked"
-    return "censored" if "censored" in actions else "substituted"
+    done = "blocked" if on_unsafe == "block" else "censored" if "censored" in actions else "substituted"
+    return action_for(overall, done)

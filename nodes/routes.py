@@ -24,8 +24,10 @@ from aiohttp import web
 
 from ..safety import (
     AUDIT_FILTERS,
+    CHECK_MODES,
     DECISION_HOOKS,
     AuditError,
+    Config,
     ConfigError,
     ContentSafetyError,
     Decision,
@@ -34,6 +36,7 @@ from ..safety import (
     InputError,
     ProviderError,
     Verdict,
+    action_for,
     combine_frames,
     decode_image,
     per_frame,
@@ -42,9 +45,11 @@ from ..safety import (
 )
 from .audit import audit_settings, audit_store
 from .comfy import request_origin
-from .common import CHECK_MODES, config
+from .common import config
 
 PREFIX = "/content_safety"
+FIELDS = ("policy", "check_mode")  # the form fields beside the image; others are not read
+MAX_FIELD_BYTES = 4096
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -78,8 +83,7 @@ async def status(_request: web.Request) -> web.Response:
     return web.json_response(report)
 
 
-def _options(fields: dict[str, Any]) -> tuple[str, str]:
-    cfg = config()
+def _options(cfg: Config, fields: dict[str, Any]) -> tuple[str, str]:
     policy = str(fields.get("policy") or cfg.default_policy)
     mode = str(fields.get("check_mode") or "local")
     if mode not in CHECK_MODES:
@@ -88,29 +92,29 @@ def _options(fields: dict[str, Any]) -> tuple[str, str]:
     return policy, mode
 
 
-def _engine(policy: str, mode: str) -> Engine:
-    cfg = config()
+def _engine(cfg: Config, policy: str, mode: str) -> Engine:
     return Engine(cfg.policy(policy), cfg, mode=mode)
 
 
-def _text_check(text: Any, policy: str, mode: str, user: str) -> tuple[Verdict, list[dict[str, Any]]]:
-    limit = config().server.max_text_chars
+def _text_check(cfg: Config, text: Any, policy: str, mode: str,
+                user: str) -> tuple[Verdict, list[dict[str, Any]]]:
+    limit = cfg.server.max_text_chars
     if not isinstance(text, str):
         raise InputError(f"text: expected a string, got {type(text).__name__}")
     if len(text) > limit:
         raise InputError(f"text: {len(text)} characters, more than server.max_text_chars={limit}")
     try:
-        return _engine(policy, mode).check_text(text, user=user), []
+        return _engine(cfg, policy, mode).check_text(text, user=user), []
     except (ProviderError, ConfigError) as exc:  # e.g. remote without credentials: fails closed
         raise ContentSafetyError.from_exception(exc, stage="text") from None
 
 
-def _image_check(data: bytes, name: str, policy: str, mode: str, user: str) -> tuple[Verdict, list[dict[str, Any]]]:
-    cfg = config()
+def _image_check(cfg: Config, data: bytes, name: str, policy: str, mode: str,
+                 user: str) -> tuple[Verdict, list[dict[str, Any]]]:
     frames = decode_image(data, cfg.image, name=name)
     try:
-        verdicts = _engine(policy, mode).check_frames(((f.index, f.rgb) for f in frames),
-                                                      chunk=cfg.image.batch_size, user=user)
+        verdicts = _engine(cfg, policy, mode).check_frames(((f.index, f.rgb) for f in frames),
+                                                           chunk=cfg.image.batch_size, user=user)
     except (ProviderError, ConfigError) as exc:
         raise ContentSafetyError.from_exception(exc, stage="image") from None
     return combine_frames(verdicts), per_frame(verdicts)
@@ -130,23 +134,35 @@ async def _read_image(request: web.Request, limit: int) -> tuple[bytes, str, dic
                                                         text=f"image: more than server.max_image_mb ({limit} bytes)")
                 chunks.append(chunk)
             data = b"".join(chunks)
-        elif part.name:
-            fields[part.name] = await part.text()
+        elif part.name in FIELDS:
+            fields[part.name] = await _field(part)
     if not data:
         raise InputError("multipart body without an 'image' file part")
     return data, name, fields
 
 
+async def _field(part: Any) -> str:
+    """A form field, read only up to MAX_FIELD_BYTES: it names a policy or a mode."""
+    data = b""
+    while chunk := await part.read_chunk():
+        data += chunk
+        if len(data) > MAX_FIELD_BYTES:
+            raise web.HTTPRequestEntityTooLarge(max_size=MAX_FIELD_BYTES, actual_size=len(data),
+                                                text=f"{part.name}: more than {MAX_FIELD_BYTES} bytes")
+    return bytes(part.decode(data)).decode(part.get_charset(default="utf-8"))
+
+
 async def check(request: web.Request) -> web.Response:
     loop = asyncio.get_running_loop()
     user, remote_addr = request_origin(request)
+    cfg = config()  # one version of the config for the whole request
     if request.content_type.startswith("multipart/"):
-        data, name, fields = await _read_image(request, config().server.max_image_bytes)
-        policy, mode = _options(fields)
-        verdict, frames = await loop.run_in_executor(None, lambda: _image_check(data, name, policy, mode, user))
+        data, name, fields = await _read_image(request, cfg.server.max_image_bytes)
+        policy, mode = _options(cfg, fields)
+        verdict, frames = await loop.run_in_executor(None, lambda: _image_check(cfg, data, name, policy, mode, user))
         text = None
     else:
-        limit = 4 * config().server.max_text_chars + 4096  # UTF-8 and JSON escapes of the longest text
+        limit = 4 * cfg.server.max_text_chars + 4096  # UTF-8 and JSON escapes of the longest text
         if (request.content_length or 0) > limit:
             raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=request.content_length,
                                                 text=f"body: more than {limit} bytes (server.max_text_chars)")
@@ -157,12 +173,11 @@ async def check(request: web.Request) -> web.Response:
             raise InputError(f"body: not JSON ({what}); send {{\"text\": ...}} or a multipart image") from None
         if not isinstance(fields, dict) or "text" not in fields:
             raise InputError("body: expected a JSON object with 'text' (or a multipart upload with 'image')")
-        policy, mode = _options(fields)
+        policy, mode = _options(cfg, fields)
         text = fields["text"]
-        verdict, frames = await loop.run_in_executor(None, lambda: _text_check(text, policy, mode, user))
-    decision = Decision(stage="api", action="passed" if verdict.is_safe else "blocked" if verdict.blocked
-                        else "flagged", verdicts=(verdict,), policy=policy, mode=mode, user=user,
-                        remote_addr=remote_addr, text=text)
+        verdict, frames = await loop.run_in_executor(None, lambda: _text_check(cfg, text, policy, mode, user))
+    decision = Decision(stage="api", action=action_for(verdict, "blocked"), verdicts=(verdict,), policy=policy,
+                        mode=mode, user=user, remote_addr=remote_addr, text=text)
     try:
         DECISION_HOOKS.emit(decision)
     except HookError as exc:  # e.g. the audit store refused the row: no answer without a record

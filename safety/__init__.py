@@ -10,7 +10,7 @@ from .audit.trail import AuditError, AuditTrail, open_store as open_audit_store
 from .checkers import BUILTIN_CHECKERS, CHECKERS, CheckerTable, ImageChecker, Row, Setup, TextChecker
 from .config import Config, cached_config, config_path, load_config
 from .decision import ACTIONS, DECISION_HOOKS, STAGES, Decision, DecisionHooks, HookError, action_for
-from .engine import Engine, Step
+from .engine import CHECK_MODES, Engine, Step
 from .errors import ConfigError, ContentSafetyError, InputError, ProviderError
 from .image.decode import IMAGE_SUFFIXES, Frame, decode_image
 from .image.frames import combine_frames, per_frame, sample, sample_per_second
@@ -37,7 +37,7 @@ from .taxonomy import CATEGORIES
 from .verdict import Finding, Verdict, combine
 
 __all__ = [
-    "ACTIONS", "AUDIT_FILTERS", "read_audit_rows", "status_report", "AuditError", "AuditSettings", "AuditTrail", "open_audit_store", "QuotaState", "default_audit_settings",
+    "ACTIONS", "AUDIT_FILTERS", "CHECK_MODES", "read_audit_rows", "status_report", "AuditError", "AuditSettings", "AuditTrail", "open_audit_store", "QuotaState", "default_audit_settings",
     "quota_error", "quota_state", "BUILTIN_CHECKERS", "BUILTIN_POLICIES", "CATEGORIES", "CHECKERS", "CheckOptions", "CheckerTable",
     "Config", "ConfigError", "ContentSafetyError", "DECISION_HOOKS", "Decision", "DecisionHooks", "Engine",
     "Finding", "Frame", "HookError", "IMAGE_SERVICES", "IMAGE_SUFFIXES", "ImageChecker", "ImageSettings",

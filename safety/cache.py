@@ -18,33 +18,47 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
-class SharedCache(Generic[T]):
+class _SingleFlight:
+    """A miss makes the value once: concurrent misses on one key wait for the first."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # guards the subclass's items and `_inflight`
+        self._inflight: dict[Hashable, threading.Lock] = {}
+
+    def _once(self, key: Hashable, find: Callable[[], tuple[T] | None], make: Callable[[], T]) -> tuple[T, bool]:
+        """(value, True when `find` had it); `make` also stores what it makes."""
+        found = find()
+        if found is not None:
+            return found[0], True
+        with self._lock:
+            key_lock = self._inflight.setdefault(key, threading.Lock())
+        with key_lock:
+            try:
+                found = find()
+                return (found[0], True) if found is not None else (make(), False)
+            finally:
+                with self._lock:
+                    if self._inflight.get(key) is key_lock:  # a later miss may have its own by now
+                        del self._inflight[key]
+
+
+class SharedCache(_SingleFlight, Generic[T]):
     def __init__(self, maxsize: int = 1024) -> None:
+        super().__init__()
         self.maxsize = maxsize
         self._items: OrderedDict[Hashable, T] = OrderedDict()
-        self._lock = threading.Lock()
-        self._inflight: dict[Hashable, threading.Lock] = {}
 
     def get_or_call(self, key: Hashable, call: Callable[[], T]) -> tuple[T, bool]:
         """(value, True when it came from the cache)."""
         if self.maxsize <= 0:
             return call(), False
-        hit = self._get(key)
-        if hit is not None:
-            return hit, True
-        with self._lock:
-            key_lock = self._inflight.setdefault(key, threading.Lock())
-        with key_lock:
-            hit = self._get(key)
-            if hit is not None:
-                return hit, True
-            try:
-                value = call()
-                self._put(key, value)
-            finally:
-                with self._lock:
-                    self._inflight.pop(key, None)
-        return value, False
+
+        def make() -> T:
+            value = call()
+            self._put(key, value)
+            return value
+
+        return self._once(key, lambda: _some(self._get(key)), make)
 
     def _get(self, key: Hashable) -> T | None:
         with self._lock:
@@ -75,46 +89,40 @@ class SharedCache(Generic[T]):
             return len(self._items)
 
 
+def _some(value: T | None) -> tuple[T] | None:
+    return None if value is None else (value,)
+
+
 def file_stamp(path: str | os.PathLike[str]) -> tuple[str, int, int]:
     """(path, mtime_ns, size): changes whenever the file is edited or replaced."""
     st = os.stat(path)
     return str(path), st.st_mtime_ns, st.st_size
 
 
-class FileStampedCache(Generic[T]):
+class FileStampedCache(_SingleFlight, Generic[T]):
     """Values made from files (a parsed config, a lexicon, an ONNX session), remade when
     one of the files changes. One entry per key, so an edited file replaces its old value;
     the `maxsize` most recently used keys are kept. Concurrent misses on one key wait for
     the first caller. `OSError` from a missing file propagates for the caller to word."""
 
     def __init__(self, maxsize: int = 16) -> None:
+        super().__init__()
         self.maxsize = maxsize
         self._items: OrderedDict[Hashable, tuple[tuple[tuple[str, int, int], ...], T]] = OrderedDict()
-        self._lock = threading.Lock()
-        self._inflight: dict[Hashable, threading.Lock] = {}
 
     def get(self, key: Hashable, paths: Iterable[str | os.PathLike[str]], make: Callable[[], T]) -> T:
         stamps = tuple(file_stamp(p) for p in paths)
-        found = self._current(key, stamps)
-        if found is not None:
-            return found[0]
-        with self._lock:
-            key_lock = self._inflight.setdefault(key, threading.Lock())
-        with key_lock:
-            found = self._current(key, stamps)
-            if found is not None:
-                return found[0]
-            try:
-                value = make()
-                with self._lock:
-                    self._items[key] = (stamps, value)
-                    self._items.move_to_end(key)
-                    while len(self._items) > self.maxsize:
-                        self._items.popitem(last=False)
-            finally:
-                with self._lock:
-                    self._inflight.pop(key, None)
-        return value
+
+        def made() -> T:
+            value = make()
+            with self._lock:
+                self._items[key] = (stamps, value)
+                self._items.move_to_end(key)
+                while len(self._items) > self.maxsize:
+                    self._items.popitem(last=False)
+            return value
+
+        return self._once(key, lambda: self._current(key, stamps), made)[0]
 
     def _current(self, key: Hashable, stamps: tuple[tuple[str, int, int], ...]) -> tuple[T] | None:
         with self._lock:

@@ -18,16 +18,12 @@ from typing import Protocol
 
 import numpy as np
 
-from . import models
 from .config import Config
-from .errors import ConfigError
 from .policy import Policy
 from .settings.checks import (CheckOptions, ImageModelSettings, JudgeSettings, LexiconSettings, PiiSettings,
                               RemoteCheckSettings)
 from .settings.llm import JudgeOptions
 from .verdict import Finding
-
-KINDS = ("text", "image")
 
 
 class TextChecker(Protocol):
@@ -190,9 +186,6 @@ class CheckerTable:
                 row = None
         make = getattr(row, kind) if row is not None else None
         return (make, rest) if make is not None else None
-
-    def __contains__(self, name: str) -> bool:
-        return name in self._rows
 
     def rows(self) -> Mapping[str, Row]:
         return dict(self._rows)

@@ -12,7 +12,7 @@ from pathlib import Path
 from .audit.cli import add_commands, recording
 from .config import load_config
 from .decision import DECISION_HOOKS, Decision, HookError, action_for
-from .engine import Engine
+from .engine import CHECK_MODES, Engine
 from .errors import ConfigError, ContentSafetyError, InputError, ProviderError
 from .policy import PROMPT_ROLES
 from .verdict import Verdict, combine
@@ -27,7 +27,7 @@ def _read_text(args: argparse.Namespace) -> str:
         raise InputError("no text given: pass it as arguments, with --file, or on stdin")
     name = args.file if args.file and args.file != "-" else "<stdin>"
     try:
-        raw = sys.stdin.buffer.read() if name == "<stdin>" else open(args.file, "rb").read()
+        raw = sys.stdin.buffer.read() if name == "<stdin>" else Path(args.file).read_bytes()
     except OSError as exc:
         raise InputError(f"{name}: cannot read: {exc.strerror}") from None
     try:
@@ -157,7 +157,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--policy", help="policy name (lax, normal, strict or one from the config); "
                                     "default: the config's default_policy")
     p.add_argument("--config", help="config file (default: $COMFY_CONTENT_SAFETY_CONFIG)")
-    p.add_argument("--mode", choices=("local", "remote", "auto"), default="local",
+    p.add_argument("--mode", choices=CHECK_MODES, default="local",
                    help="where checks run (default: local)")
     p.add_argument("--json", action="store_true", help="print the verdict as JSON")
 

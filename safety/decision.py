@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from .verdict import Verdict, combine
@@ -59,10 +59,6 @@ class Decision:
     @property
     def latency_ms(self) -> float:
         return sum(v.latency_ms for v in self.verdicts)
-
-    def with_outputs(self, outputs: tuple[str, ...], *, labelled: bool | None = None,
-                     labels: tuple[Mapping[str, Any], ...] = ()) -> Decision:
-        return replace(self, outputs=outputs, labelled=labelled, labels=labels)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -22,7 +22,7 @@ from .text.normalize import shared_normalization
 from .verdict import Finding, Verdict, combine
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-MODES = ("local", "remote", "auto")
+CHECK_MODES = ("local", "remote", "auto")
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,6 @@ class Step:
     name: str
     checker: TextChecker | ImageChecker
     remote: bool
-    cost: int
 
 
 def prepare_image(image: object, index: int) -> np.ndarray:
@@ -64,8 +63,8 @@ class Engine:
 
     def __init__(self, policy: Policy, config: Config | None = None, *, mode: str = "local",
                  options: CheckOptions | None = None, checkers: CheckerTable = CHECKERS) -> None:
-        if mode not in MODES:
-            raise ConfigError(f"check mode must be one of {', '.join(MODES)}, got {mode!r}")
+        if mode not in CHECK_MODES:
+            raise ConfigError(f"check mode must be one of {', '.join(CHECK_MODES)}, got {mode!r}")
         self.policy = policy
         self.config = config or Config()
         self.mode = mode
@@ -102,11 +101,8 @@ class Engine:
                               f"{', '.join(missing)} not "
                               f"available; available: {', '.join(self._table.names(kind))}")
         setup = Setup(self.config, self.policy, self.options)
-        steps = []
-        for name, remote, (make, rest) in found:  # type: ignore[misc]
-            checker = make(setup, rest)
-            steps.append(Step(name, checker, remote, checker.cost))
-        return sorted(steps, key=lambda s: s.cost)
+        steps = [Step(name, make(setup, rest), remote) for name, remote, (make, rest) in found]  # type: ignore[misc]
+        return sorted(steps, key=lambda s: s.checker.cost)
 
     def warm_up(self) -> None:
         """Pay the local text steps' first-use costs (the lexicon build, a text model's first

@@ -122,12 +122,16 @@ def _invalid(name: str, syntax: str, line: int | None, problem: str, private: bo
 _digests: SharedCache[str] = SharedCache(maxsize=1024)
 
 
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """Read in blocks (hashlib.file_digest needs Python 3.11; the pack supports 3.10)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def sha256_file(path: Path) -> str:
     """Hashed once per version of the file (path, size, mtime)."""
     stat = path.stat()
-
-    def digest() -> str:
-        with open(path, "rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest()
-
-    return _digests.get_or_call((str(path), stat.st_size, stat.st_mtime_ns), digest)[0]
+    return _digests.get_or_call((str(path), stat.st_size, stat.st_mtime_ns), lambda: file_sha256(path))[0]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import reprlib
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
@@ -77,6 +79,15 @@ class Section:
             if not isinstance(item, str):
                 raise self.fail(f"{key}[{i}]", f"expected a string, got {type(item).__name__} {brief(item)}")
         return tuple(value)
+
+    def get_path(self, key: str, base: Path, default: str | None = None) -> str | None:
+        """A file or folder; a relative path resolves against `base` (the config file's folder)."""
+        value = self.get(key, str, None)
+        if value is None:
+            return default
+        if not value.strip():
+            raise self.fail(key, "must not be empty (leave it out for the default)")
+        return str((base / os.path.expanduser(value)).resolve())
 
     def get_choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
         value = self.get(key, str, default)

@@ -16,6 +16,7 @@ from .llm.credentials import api_key
 from .models import BUILTIN_SIDECARS, nudenet_onnx, search_dirs
 from .remote.credentials import load_credentials
 
+
 def _presence(probe: Any) -> dict[str, Any]:
     try:
         present = bool(probe())
@@ -25,6 +26,9 @@ def _presence(probe: Any) -> dict[str, Any]:
 
 
 def providers(cfg: Config) -> dict[str, Any]:
+    """LLM URLs without user info or query: a token there must not reach this public route."""
+    from .llm.http import safe_url  # brings requests: only when the report is asked for
+
     uses_aliyun = any("aliyun" in (p.remote_text_checkers + p.remote_image_checkers)
                       for p in cfg.policies.values())
     aliyun = cfg.aliyun
@@ -33,8 +37,9 @@ def providers(cfg: Config) -> dict[str, Any]:
         "aliyun": {"configured": uses_aliyun, "region": aliyun.region, "network": aliyun.network,
                    "endpoint": aliyun.endpoint or "",
                    "credentials": _presence(lambda: load_credentials(cfg.credentials_file, cfg.source))},
-        "llm": {"configured": True, "local_api": cfg.llm.local_api, "local_url": cfg.llm.local_url,
-                "remote_url": cfg.llm.remote_url,
+        "llm": {"configured": True, "local_api": cfg.llm.local_api,
+                "local_url": safe_url(cfg.llm.local_url) if cfg.llm.local_url else "",
+                "remote_url": safe_url(cfg.llm.remote_url),
                 "credentials": _presence(lambda: api_key(cfg.llm.remote_url, cfg.credentials_file))},
     }
 

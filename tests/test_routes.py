@@ -4,6 +4,7 @@ tests/test_comfyui_front.py checks them there): what reaches the decision hooks.
 from __future__ import annotations
 
 import asyncio
+import io
 from typing import Any
 
 import pytest
@@ -69,3 +70,25 @@ def test_an_unexpected_failure_is_json_without_the_traceback(monkeypatch, caplog
     status, body = call("GET", "/content_safety/status")
     assert status == 500 and body["error"]["code"] == "internal_error"
     assert "internal detail" not in body["error"]["message"] and "internal detail" in caplog.text
+
+
+def test_a_multipart_image_check_reads_only_its_short_fields() -> None:
+    """policy and check_mode are read, at most MAX_FIELD_BYTES each; other fields never."""
+    import aiohttp
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 64), (90, 120, 200)).save(buf, "PNG")
+
+    def form(**fields: str) -> Any:
+        data = aiohttp.FormData()
+        data.add_field("image", buf.getvalue(), filename="x.png", content_type="image/png")
+        for name, value in fields.items():
+            data.add_field(name, value)
+        return data
+
+    status, body = post("/content_safety/check", data=form(policy="strict", check_mode="local", other="x" * 100_000))
+    assert status == 200 and body["policy"] == "strict" and body["is_safe"] is True
+    status, body = post("/content_safety/check", data=form(policy="n" * 5000))
+    assert status == 413 and body["error"] == {"code": "too_large", "message": "policy: more than 4096 bytes"}
+    status, body = post("/content_safety/check", data=form(check_mode="cloud"))
+    assert status == 400 and "check_mode must be one of" in body["error"]["message"]

@@ -52,6 +52,14 @@ def test_status_lists_models_with_their_digest(tmp_path) -> None:
     json.dumps(report)  # served as JSON as is
 
 
+def test_status_shows_llm_urls_without_user_info_or_query() -> None:
+    cfg = parse_config({"llm": {"remote_url": "https://u:pw@llm.example/v1?key=tok",
+                                "local_url": "http://127.0.0.1:8080/v1?token=tok"}}, "c.yaml")
+    llm = status_report(cfg)["providers"]["llm"]
+    assert (llm["remote_url"], llm["local_url"]) == ("https://llm.example/v1", "http://127.0.0.1:8080/v1")
+    assert status_report(Config())["providers"]["llm"]["local_url"] == ""
+
+
 def _decision(level: str, categories: tuple[str, ...], **fields) -> Decision:
     return Decision(stage="text", action="passed", verdicts=(Verdict(level=level, categories=categories),), **fields)
 

@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 from ..errors import ConfigError
+from ..files import file_sha256
 from ..verdict import Verdict
 
 
@@ -53,7 +54,5 @@ def quarantine(directory: str, image: np.ndarray, verdict: Verdict, *, stage: st
 
 def quarantine_file(directory: str, path: str, verdict: Verdict, *, stage: str, node_id: str = "") -> Path:
     """Move an unsafe upload out of the folder ComfyUI serves it from, into the quarantine."""
-    with open(path, "rb") as f:
-        digest = hashlib.file_digest(f, "sha256").hexdigest()
-    return _keep(directory, digest, Path(path).suffix.lower(), verdict, stage=stage, node_id=node_id, index=0,
+    return _keep(directory, file_sha256(path), Path(path).suffix.lower(), verdict, stage=stage, node_id=node_id, index=0,
                  write=lambda target: shutil.move(path, target))

@@ -51,19 +51,23 @@ class AuditSettings:
 
 
 def mask_url(url: str) -> str:
-    """libpq also takes the password as a query parameter (`?password=`): masked too."""
+    """The URL with its password (user:password@ or libpq's ?password=) as ***."""
     parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    if parts.password is None and all(key != "password" for key, _ in query):
-        return url
     if parts.password is not None:
         host = parts.hostname or ""
         if parts.port:
             host += f":{parts.port}"
         parts = parts._replace(netloc=f"{parts.username}:***@{host}")
-    if any(key == "password" for key, _ in query):
-        parts = parts._replace(query=urlencode([(k, "***" if k == "password" else v) for k, v in query], safe="*"))
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if any(k == "password" for k, _ in pairs):
+        parts = parts._replace(query=urlencode([(k, "***" if k == "password" else v) for k, v in pairs],
+                                               safe="*/:@,"))
     return urlunsplit(parts)
+
+
+def _has_password(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.password is not None or any(k == "password" for k, _ in parse_qsl(parts.query))
 
 
 def default_audit_settings(folder: str | os.PathLike[str], source: str = "<built-in defaults>") -> AuditSettings:
@@ -91,19 +95,10 @@ def _url(sec: Section, base: Path) -> str:
         return f"sqlite:///{(base / os.path.expanduser(path)).resolve()}"
     if not urlsplit(value).hostname and "host=" not in value:
         raise sec.fail("url", f"PostgreSQL URL has no host: {mask_url(value)}")
-    if urlsplit(value).password is not None:  # secrets stay out of config files
+    if _has_password(value):  # secrets stay out of config files
         raise sec.fail("url", f"no password in the URL ({mask_url(value)}): set PGPASSWORD in the "
                               f"environment or use a ~/.pgpass file (PGPASSFILE), as every libpq client")
     return "postgresql+psycopg://" + value.split("://", 1)[1]
-
-
-def _path(sec: Section, key: str, base: Path) -> str:
-    value = sec.get(key, str, None)
-    if value is None:
-        return ""
-    if not value.strip():
-        raise sec.fail(key, "must not be empty (leave it out for the default)")
-    return str((base / os.path.expanduser(value)).resolve())
 
 
 def _with_paths(settings: AuditSettings, base: Path) -> AuditSettings:
@@ -123,9 +118,9 @@ def parse_audit_section(sec: Section, base: Path) -> AuditSettings:
         privacy=sec.get_choice("privacy", PRIVACY, "full"),
         retention_days=int(sec.get_number("retention_days", 180, 1, 36_500)),
         on_failure=sec.get_choice("on_failure", ON_FAILURE, "refuse"),
-        spool_path=_path(sec, "spool_path", base),
+        spool_path=sec.get_path("spool_path", base) or "",
         checkpoint_every=int(sec.get_number("checkpoint_every", 1000, 1, 10_000_000)),
-        checkpoint_path=_path(sec, "checkpoint_path", base),
+        checkpoint_path=sec.get_path("checkpoint_path", base) or "",
         source=sec.source,
     )
     for key in ("retention_days", "checkpoint_every"):

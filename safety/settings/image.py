@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,23 +31,14 @@ class ImageSettings:
     label_thresholds: Mapping[str, float] = field(default_factory=dict)  # beat the sidecars'
 
 
-def _path(sec: Section, key: str, base: Path) -> str | None:
-    value = sec.get(key, str, None)
-    if value is None:
-        return None
-    if not value.strip():
-        raise sec.fail(key, "must not be empty (leave it out instead)")
-    return str((base / os.path.expanduser(value)).resolve())
-
-
 def parse_image_section(sec: Section, base: Path) -> ImageSettings:
     """Relative paths resolve against the config file's folder."""
     thresholds = sec.section("label_thresholds")
     labels = {name: thresholds.get_number(name, 0.5, 0.0, 1.0) for name, _ in thresholds.entries()}
     settings = ImageSettings(
         substitute=sec.get_choice("substitute", SUBSTITUTES, "placeholder"),
-        placeholder=_path(sec, "placeholder", base),
-        quarantine_dir=_path(sec, "quarantine_dir", base),
+        placeholder=sec.get_path("placeholder", base),
+        quarantine_dir=sec.get_path("quarantine_dir", base),
         max_pixels=int(sec.get_number("max_pixels", 64_000_000, 1, 1_000_000_000)),
         max_bytes=int(sec.get_number("max_file_mb", 200, 0.001, 10_000) * 1024 * 1024),
         max_frames=int(sec.get_number("max_frames", 2000, 1, 1_000_000)),

@@ -73,17 +73,8 @@ def _code(sec: Section, key: str, default: str | None) -> str | None:
     return value
 
 
-def _path(sec: Section, key: str, base: Path, default: str | None) -> str | None:
-    value = sec.get(key, str, None)
-    if value is None:
-        return default
-    if not value.strip():
-        raise sec.fail(key, "must not be empty (leave it out instead)")
-    return str((base / os.path.expanduser(value)).resolve())
-
-
 def _font(sec: Section, base: Path, default: str | None) -> str | None:
-    path = _path(sec, "font", base, default)
+    path = sec.get_path("font", base, default)
     if path is not None and not os.path.isfile(path):
         raise sec.fail("font", f"no such font file: {path}")
     return path
@@ -120,8 +111,8 @@ def _c2pa(sec: Section, base: Path, default: C2paSettings | None) -> C2paSetting
         return None
     sub = sec.section("c2pa")
     inherited = default or C2paSettings(cert_chain="", private_key="")
-    chain = _path(sub, "cert_chain", base, inherited.cert_chain or None)
-    key = _path(sub, "private_key", base, inherited.private_key or None)
+    chain = sub.get_path("cert_chain", base, inherited.cert_chain or None)
+    key = sub.get_path("private_key", base, inherited.private_key or None)
     if not chain or not key:
         raise sub.fail("cert_chain" if not chain else "private_key",
                        "required to sign C2PA manifests (PEM file)")
@@ -129,7 +120,7 @@ def _c2pa(sec: Section, base: Path, default: C2paSettings | None) -> C2paSetting
         cert_chain=chain, private_key=key,
         alg=sub.get_choice("alg", SIGNING_ALGS, inherited.alg),
         tsa_url=sub.get("tsa_url", str, inherited.tsa_url),
-        trust_anchors=_path(sub, "trust_anchors", base, inherited.trust_anchors),
+        trust_anchors=sub.get_path("trust_anchors", base, inherited.trust_anchors),
         claim_generator=sub.get("claim_generator", str, inherited.claim_generator),
     )
     sub.done()
