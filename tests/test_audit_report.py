@@ -233,3 +233,12 @@ def test_report_without_matplotlib_names_the_package(seeded, tmp_path, monkeypat
     assert main(["report", "--config", str(seeded), "--month", "2026-11", "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert "pip install 'matplotlib'" in err and "content-safety-guard[report]" in err and not out.exists()
+
+
+def test_filing_appendix_masks_credentials_of_the_time_stamp_server() -> None:
+    from content_safety_guard.safety.audit.report.filing import _label_value
+    from content_safety_guard.safety.settings.labels import C2paSettings
+
+    shown = _label_value(C2paSettings("chain.pem", "key.pem", tsa_url="https://tsa:s3cret@ts.example/?password=p4ss"))
+    assert "s3cret" not in shown and "p4ss" not in shown and "key.pem" not in shown
+    assert "tsa_url=https://tsa:***@ts.example/?password=***" in shown and "cert_chain=chain.pem" in shown

@@ -13,7 +13,7 @@ from ...config import Config
 from ...errors import ConfigError
 from ...files import sha256_file
 from ..fingerprints import lexicon_paths, model_paths
-from ...settings.audit import AuditSettings
+from ...settings.audit import AuditSettings, mask_url
 
 # which node checks what, and which checker list of the policy it runs
 STAGES = (
@@ -103,9 +103,14 @@ def _policies(config: Config) -> Table:
                                    "on provider failure 服务失败时", "prompts per user and hour 每用户每小时"), rows)
 
 
+def _shown(name: str, value: Any) -> Any:
+    """A time-stamp server's URL may carry credentials (user:password@, ?password=)."""
+    return mask_url(value) if name == "tsa_url" and value else value
+
+
 def _label_value(value: Any) -> Any:
     if dataclasses.is_dataclass(value):  # C2PA: which certificate and algorithm, never the key file
-        return ", ".join(f"{f.name}={getattr(value, f.name)}" for f in dataclasses.fields(value)
+        return ", ".join(f"{f.name}={_shown(f.name, getattr(value, f.name))}" for f in dataclasses.fields(value)
                          if f.name != "private_key")
     return value
 
