@@ -78,7 +78,9 @@ test("badges, toasts, credentials warning, blur, sidebar and templates", { skip:
     await card.waitFor(WAIT);
     const thumbnails = () => [...document.querySelectorAll(".p-dialog img")] // blob: URLs of the pack's .jpg files
       .filter((img) => img.complete && img.naturalWidth > 0).length;
-    await page.waitForFunction(thumbnails, null, WAIT);
+    // wait for the thumbnails the assertion counts: under load the first decodes before the rest
+    await page.waitForFunction(() => [...document.querySelectorAll(".p-dialog img")]
+      .filter((img) => img.complete && img.naturalWidth > 0).length >= 2, null, WAIT);
     seen.templateThumbnails = await inPage(thumbnails);
     await card.click();
     await page.waitForFunction(() => window.comfyAPI.app.app.graph.nodes.some((n) => n.type === "ContentSafetyImageCheck")
