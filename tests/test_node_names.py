@@ -92,6 +92,7 @@ def test_through_comfyui_folder_paths(tmp_path: Path) -> None:
         sys.path[:0] = [{COMFYUI_DIR!r}, {str(ROOT / "tests")!r}]
         from comfy.cli_args import args
         args.cpu = True  # ComfyUI's model management starts on the CPU, as with --cpu
+        args.base_directory = {str(tmp_path)!r}  # importing folder_paths creates <base>/input
         import folder_paths
         folder_paths.set_input_directory({str(tmp_path / "input")!r})
         folder_paths.set_output_directory({str(tmp_path / "output")!r})
