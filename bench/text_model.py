@@ -4,7 +4,7 @@ Short image prompts in Chinese and English (benign, so no checker short-circuits
 run gets a new text, so no cache answers) and
 one 2,000-character prompt. Peers run in the same process (the machines are noisy, so
 only the ratios are comparable across runs): the lexicon checker alone on the same
-prompts, and the model's own featuriser without the ONNX session.
+prompts, and the model's own featuriser without the model.
 
     python bench/text_model.py [--runs 2000]
 """
@@ -68,8 +68,8 @@ def main() -> None:
         ("textmodel, 2,000 chars", p50(lambda: model.check_text(LONG), args.runs // 4)),
         ("lexicon, 2,000 chars (peer)", p50(lambda: lexicon.check_text(LONG), args.runs // 4)),
     ]
-    size = (spec.path.stat().st_size + spec.sidecar.stat().st_size) / 1e6
-    print(f"model: {spec.path.name} + sidecar {size:.1f} MB (target <= 30 MB); "
+    size = sum(p.stat().st_size for p in (spec.path, spec.sidecar, *spec.arrays.values())) / 1e6
+    print(f"model: {spec.path.name} + sidecar + {len(spec.arrays)} arrays {size:.1f} MB (target <= 30 MB); "
           f"{len(PROMPTS)} short prompts, {args.runs} runs")
     peer = rows[2][1]
     for name, ms in rows:

@@ -1,5 +1,5 @@
-"""Inside ComfyUI the first text check would pay for importing onnxruntime, the text
-model's session and the lexicon build (80 ms and more). A daemon thread pays them right
+"""Inside ComfyUI the first text check would pay for the lexicon build, the character
+tables and loading the text model (40 ms and more, several times that while ComfyUI starts). A daemon thread pays them right
 after the pack loads, while ComfyUI is still starting, so the first prompt does not. The
 caches it fills are single-flight (safety/cache.py): a check that comes before the warm-up
 ends waits for the same build instead of making a second one."""

@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from safety.text.hashing import HashingSpec, features  # noqa: E402
+from safety.text.linear import linear_model  # noqa: E402
 from text_corpus import generate, generate_families  # noqa: E402
 
 SEED = 13
@@ -98,8 +99,10 @@ def scores(pred: np.ndarray, truth: np.ndarray) -> dict[str, float]:
             "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0, "positives": int(truth.sum())}
 
 
-def export(path: Path, weights: np.ndarray, bias: np.ndarray, idf: np.ndarray) -> None:
-    """indices [N] int64, tf [N] float -> probabilities [1, labels] (sigmoid)."""
+def export(path: Path, weights: np.ndarray, bias: np.ndarray, idf: np.ndarray) -> dict[str, str]:
+    """indices [N] int64, tf [N] float -> probabilities [1, labels] (sigmoid). The large
+    initializers are ONNX external data kept in `.npy` files beside the model, which the
+    pack reads with numpy (safety/text/linear.py); returns {initializer: file name}."""
     nodes = [
         helper.make_node("Gather", ["idf", "indices"], ["idf_n"]),
         helper.make_node("Mul", ["tf", "idf_n"], ["x"]),
@@ -115,11 +118,12 @@ def export(path: Path, weights: np.ndarray, bias: np.ndarray, idf: np.ndarray) -
         helper.make_node("Add", ["dot", "bias"], ["logits"]),
         helper.make_node("Sigmoid", ["logits"], ["probabilities"]),
     ]
-    inits = [numpy_helper.from_array(weights.astype(np.float16), "weights"),
-             numpy_helper.from_array(bias.astype(np.float32)[None, :], "bias"),
-             numpy_helper.from_array(idf.astype(np.float32), "idf"),
-             numpy_helper.from_array(np.array([1e-12], np.float32), "eps"),
-             numpy_helper.from_array(np.array([0], np.int64), "axis0")]
+    arrays = {"idf": idf.astype(np.float32), "weights": weights.astype(np.float16),
+              "bias": bias.astype(np.float32)[None, :]}
+    files = {name: f"{path.stem}.{name}.npy" for name in arrays}
+    inits = [_external(path.parent / files[name], array, name) for name, array in arrays.items()]
+    inits += [numpy_helper.from_array(np.array([1e-12], np.float32), "eps"),
+              numpy_helper.from_array(np.array([0], np.int64), "axis0")]  # inline: shape inference reads it
     graph = helper.make_graph(
         nodes, NAME,
         [helper.make_tensor_value_info("indices", TensorProto.INT64, ["n"]),
@@ -128,8 +132,21 @@ def export(path: Path, weights: np.ndarray, bias: np.ndarray, idf: np.ndarray) -
         inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="train_text_model")
     model.ir_version = 8
-    onnx.checker.check_model(model)
     onnx.save(model, path)
+    onnx.checker.check_model(str(path))  # by path: the checker then finds the external files
+    return files
+
+
+def _external(file: Path, array: np.ndarray, name: str) -> TensorProto:
+    """An initializer whose data is `array` saved as `file`: ONNX reads the bytes after the
+    .npy header, numpy reads the file."""
+    np.save(file, array, allow_pickle=False)
+    offset = file.stat().st_size - array.nbytes  # a .npy file is its header, then the raw array
+    tensor = TensorProto(name=name, data_type=helper.np_dtype_to_tensor_dtype(array.dtype), dims=array.shape,
+                         data_location=TensorProto.EXTERNAL)
+    for key, value in (("location", file.name), ("offset", str(offset)), ("length", str(array.nbytes))):
+        tensor.external_data.add(key=key, value=value)
+    return tensor
 
 
 def fit(tf: sparse.csr_matrix, y: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -205,9 +222,9 @@ def main() -> int:
     weights, bias, idf = fit(tf, np.array([[label in labels for label in LABELS] for _, labels in final]), spec.buckets)
     args.out.mkdir(parents=True, exist_ok=True)
     onnx_path = args.out / f"{NAME}.onnx"
-    export(onnx_path, weights, bias, idf)
+    arrays = export(onnx_path, weights, bias, idf)
     sample = np.arange(0, len(texts), max(1, len(texts) // 200))
-    _verify(onnx_path, [texts[i] for i in sample], predict(tf[sample], weights, bias, idf), spec)
+    _verify(onnx_path, arrays, [texts[i] for i in sample], predict(tf[sample], weights, bias, idf), spec)
     sidecar = {
         "modality": "text",
         "description": "Built-in multilingual (zh/en) text model: hashed char/word n-grams, "
@@ -219,24 +236,28 @@ def main() -> int:
         "thresholds": thresholds,
         "activation": "none",
         "features": {"type": "hashed_ngrams", "buckets": spec.buckets, "char_ngrams": list(spec.char_ngrams),
-                     "word_ngrams": list(spec.word_ngrams), "max_chars": spec.max_chars},
+                     "word_ngrams": list(spec.word_ngrams), "max_chars": spec.max_chars, "arrays": arrays},
         "training": {"seed": SEED, "rows": len(final), "cold_rows": len(cold), "synthetic_rows": len(final) - len(cold),
                      "held_out_rows": int(held.sum()), "held_out": report},
     }
     (args.out / f"{NAME}.json").write_text(json.dumps(sidecar, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    size = onnx_path.stat().st_size / 1e6
-    print(f"wrote {onnx_path} ({size:.1f} MB) and its sidecar in {time.perf_counter() - started:.0f} s")
+    size = sum((args.out / file).stat().st_size for file in [onnx_path.name, *arrays.values()]) / 1e6
+    print(f"wrote {onnx_path} with {', '.join(arrays.values())} ({size:.1f} MB) and its sidecar in {time.perf_counter() - started:.0f} s")
     return 0
 
 
-def _verify(path: Path, texts: list[str], probs: np.ndarray, spec: HashingSpec) -> None:
-    """The exported graph reproduces the trained model."""
+def _verify(path: Path, arrays: dict[str, str], texts: list[str], probs: np.ndarray, spec: HashingSpec) -> None:
+    """The exported graph, in onnxruntime and in the pack's numpy evaluation, reproduces the
+    trained model."""
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    files = {name: path.parent / file for name, file in arrays.items()}
+    linear = linear_model(files, spec.buckets, probs.shape[1])
     for text, expected in zip(texts, probs):
         idx, tf = features(text, spec)
-        got = session.run(None, {"indices": idx, "tf": tf})[0][0]
-        if not np.allclose(got, expected, atol=1e-4):
-            raise SystemExit(f"ONNX export differs from the trained model on {text[:80]!r}: {got} vs {expected}")
+        for how, got in (("ONNX export", session.run(None, {"indices": idx, "tf": tf})[0][0]),
+                         ("numpy evaluation", linear(idx, tf)[0])):
+            if not np.allclose(got, expected, atol=1e-4):
+                raise SystemExit(f"{how} differs from the trained model on {text[:80]!r}: {got} vs {expected}")
 
 
 if __name__ == "__main__":

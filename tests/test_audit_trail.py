@@ -67,7 +67,7 @@ def test_every_field_of_the_decision_is_recorded(tmp_path):
     store.close()
     seed = str(SEED_FILES[0])
     assert files[seed] == sha256_file(Path(seed))
-    assert len(files) == len(SEED_FILES) + 2  # the lexicons, the shipped text model and its sidecar
+    assert len(files) == len(SEED_FILES) + 5  # the lexicons, the shipped text model, its sidecar and 3 arrays
 
 
 def test_privacy_hash_keeps_no_words_of_the_prompt(tmp_path):
@@ -146,7 +146,7 @@ def test_text_stage_records_the_text_models_hash_with_its_tokenizer(tmp_path):
     store.close()
     shipped = find_text_model("textmodel", cfg)
     hf = find_text_model("hf", cfg)
-    for used in (shipped.path, shipped.sidecar, hf.path, hf.sidecar, hf.tokenizer):
+    for used in (shipped.path, shipped.sidecar, *shipped.arrays.values(), hf.path, hf.sidecar, hf.tokenizer):
         assert files[str(used)] == sha256_file(Path(used)), used
     assert str(SEED_FILES[0]) in files
 

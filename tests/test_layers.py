@@ -236,7 +236,7 @@ def test_pyproject_packages_every_subpackage_and_data_file() -> None:
     assert listed == found
     data = tool["setuptools"]["package-data"]
     assert {"lexicon_data/*.txt", "lexicon_data/*.yaml"} <= set(data["content_safety_guard.safety.text"])
-    assert {"model_data/*.onnx", "model_data/*.json"} <= set(data["content_safety_guard.safety.text"])
+    assert {"model_data/*.onnx", "model_data/*.json", "model_data/*.npy"} <= set(data["content_safety_guard.safety.text"])
     assert "nudenet.json" in data["content_safety_guard.safety.image"]
     assert {"assets/*.png", "web/js/*.js", "locales/*/*.json"} <= set(data["content_safety_guard"])
     assert "ComfyUI".lower() not in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["name"].lower()

@@ -74,3 +74,14 @@ def test_char_normalize_maps_offsets_when_lengths_change() -> None:
 
 def test_lone_surrogate_and_private_use_are_dropped_not_fatal() -> None:
     assert normalize("a\ud800b\ue000c").text == "abc"
+
+
+def test_the_ascii_and_cjk_short_cuts_agree_with_the_general_path() -> None:
+    """A first check learns ~1,300 characters of the seed lexicon; ASCII and CJK ideographs
+    skip the Unicode steps that leave them as they are."""
+    from content_safety_guard.safety.text.normalize import _charmap
+
+    cmap = _charmap()
+    chars = [chr(c) for c in [*range(0x80), *range(0x4E00, 0xA000)]]
+    assert [cmap._one(c) for c in chars] == [cmap._general(c) for c in chars]
+    assert cmap._one("A") == "a" and cmap._one("\t") == " " and cmap._one("\x00") == "" and cmap._one("們") == "们"

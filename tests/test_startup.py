@@ -54,19 +54,19 @@ WARM_UP = f"""
 import json, sys
 sys.path.insert(0, {str(ROOT / "tests")!r})
 import pack_loader
-from content_safety_guard.safety import Engine, models
-from content_safety_guard.safety.text import lexicon
+from content_safety_guard.safety import Engine
+from content_safety_guard.safety.text import lexicon, linear
 from content_safety_guard.nodes.common import config_or_default
 from content_safety_guard.nodes.warmup import start_warm_up
 
-made = {{"sessions": 0, "lexicons": 0}}
-create, build = models._create, lexicon._build
+made = {{"models": 0, "lexicons": 0}}
+create, build = linear._build, lexicon._build
 def counted(name, make):
     def call(*args):
         made[name] += 1
         return make(*args)
     return call
-models._create, lexicon._build = counted("sessions", create), counted("lexicons", build)
+linear._build, lexicon._build = counted("models", create), counted("lexicons", build)
 thread = start_warm_up()
 if sys.argv[1] == "after":
     thread.join()
@@ -83,17 +83,17 @@ def test_warm_up_builds_the_text_checks_once_before_the_first_check() -> None:
     res = subprocess.run([sys.executable, "-c", WARM_UP, "after"], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
-    # the warm-up alone made the session and the lexicon; the check after it made nothing
-    assert out["warmed"] == {"onnxruntime": True, "sessions": 1, "lexicons": 1}
-    assert out["made"] == {"sessions": 1, "lexicons": 1} and out["level"] == "unsafe" and out["daemon"]
+    # the warm-up alone loaded the text model and built the lexicon; the check after it made nothing
+    assert out["warmed"] == {"onnxruntime": False, "models": 1, "lexicons": 1}
+    assert out["made"] == {"models": 1, "lexicons": 1} and out["level"] == "unsafe" and out["daemon"]
 
 
-def test_a_check_racing_the_warm_up_shares_its_session_and_lexicon() -> None:
+def test_a_check_racing_the_warm_up_shares_its_model_and_lexicon() -> None:
     """Whichever comes first builds; the other waits for it (single-flight caches)."""
     res = subprocess.run([sys.executable, "-c", WARM_UP, "racing"], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
-    assert out["made"] == {"sessions": 1, "lexicons": 1} and out["level"] == "unsafe"
+    assert out["made"] == {"models": 1, "lexicons": 1} and out["level"] == "unsafe"
 
 
 def test_the_pack_starts_the_warm_up_only_inside_a_running_comfyui() -> None:

@@ -251,12 +251,92 @@ def test_compositional_corpus_pairs_each_unsafe_family_with_safe_twins_and_holds
     benign = " ".join(text for text, labels in train if not labels)
     assert sum(verb in benign for verb in ("kill", "shoot", "beat", "poison", "hang")) == 5
 
+MODEL_DATA = ROOT / "safety/text/model_data"
+
+
 def test_shipped_sidecar_matches_the_featuriser_and_size_limit():
-    sidecar = json.loads((ROOT / "safety/text/model_data/textmodel.json").read_text(encoding="utf-8"))
+    sidecar = json.loads((MODEL_DATA / "textmodel.json").read_text(encoding="utf-8"))
     spec = HashingSpec()
+    arrays = {name: f"textmodel.{name}.npy" for name in ("idf", "weights", "bias")}
     assert sidecar["features"] == {"type": "hashed_ngrams", "buckets": spec.buckets, "char_ngrams": list(spec.char_ngrams),
-                                   "word_ngrams": list(spec.word_ngrams), "max_chars": spec.max_chars}
-    assert (ROOT / "safety/text/model_data/textmodel.onnx").stat().st_size < 30e6
+                                   "word_ngrams": list(spec.word_ngrams), "max_chars": spec.max_chars,
+                                   "arrays": arrays}
+    assert sum(p.stat().st_size for p in MODEL_DATA.glob("textmodel.*") if p.suffix != ".json") < 30e6
+
+
+def test_the_numpy_evaluation_gives_what_onnxruntime_gives_on_the_shipped_graph():
+    """One copy of the weights, two readers: onnxruntime runs the ONNX graph (its initializers
+    are external data in the .npy files), the pack evaluates the same files in numpy."""
+    import onnxruntime as ort
+
+    from content_safety_guard.safety.text.model_spec import load
+
+    spec = find_text_model("textmodel", Config())
+    assert spec.arrays and spec.path == MODEL_DATA / "textmodel.onnx"
+    session = ort.InferenceSession(str(spec.path), providers=["CPUExecutionProvider"])
+    graph = onnx.load(str(spec.path), load_external_data=False).graph
+    assert {t.name for t in graph.initializer if t.data_location == TensorProto.EXTERNAL} == {"idf", "weights", "bias"}
+    run = load(spec)
+    rows = [json.loads(line)["text"] for line in
+            (ROOT / "bench/data/prompts_dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows += ["", " ", "x" * 5000, "Ｎude 裸体 party", "你是个傻逼", "kill them all", "\u200b\x00"]
+    worst = 0.0
+    for text in rows:
+        idx, tf = features(text, spec.hashing)
+        expected = session.run(None, {"indices": idx, "tf": tf})[0]
+        got = run(text)
+        assert got.shape == expected.shape == (1, len(spec.labels))
+        worst = max(worst, float(np.abs(got - expected).max()))
+    assert worst < 1e-5
+    assert max(run(text).max() for text in rows) > 0.5  # the comparison covers texts the model flags
+
+
+def write_linear(folder: Path, buckets: int = 64, labels: int = 2, **overrides) -> Config:
+    """A hashed model as scripts/train_text_model.py lays it out, with small arrays."""
+    folder.mkdir(parents=True, exist_ok=True)
+    arrays = {"idf": np.ones(buckets, np.float32), "weights": np.zeros((buckets, labels), np.float16),
+              "bias": np.zeros((1, labels), np.float32), **overrides}
+    for name, array in arrays.items():
+        np.save(folder / f"lin.{name}.npy", array)
+    (folder / "lin.onnx").write_bytes(b"the graph; not read when the arrays are listed")
+    data = {"modality": "text", "labels": [f"l{i}" for i in range(labels)], "categories": {"l0": "hate"},
+            "activation": "none", "features": {"type": "hashed_ngrams", "buckets": buckets,
+                                               "arrays": {n: f"lin.{n}.npy" for n in ("idf", "weights", "bias")}}}
+    (folder / "lin.json").write_text(json.dumps(data), encoding="utf-8")
+    return Config(models_dirs=(str(folder),))
+
+
+def test_a_hashed_model_with_arrays_runs_without_onnxruntime_and_rejects_arrays_that_do_not_fit(tmp_path):
+    from content_safety_guard.safety.text.model_spec import load
+
+    config = write_linear(tmp_path / "ok", bias=np.array([[9.0, -9.0]], np.float32))
+    assert load(find_text_model("lin", config))("anything").round(3).tolist() == [[1.0, 0.0]]
+    assert engine(config, "model:lin").check_text("anything").level == "unsafe"
+
+    config = write_linear(tmp_path / "shape", weights=np.zeros((64, 3), np.float16))
+    with pytest.raises(ConfigError, match=r"lin.weights.npy: weights has shape \[64, 3\].*needs \[64, 2\]"):
+        engine(config, "model:lin")
+    config = write_linear(tmp_path / "pickle")
+    np.save(tmp_path / "pickle" / "lin.idf.npy", np.array([{"a": 1}], dtype=object))
+    with pytest.raises(ConfigError, match="lin.idf.npy: not a readable .npy array"):
+        engine(config, "model:lin")
+    config = write_linear(tmp_path / "missing")
+    (tmp_path / "missing" / "lin.bias.npy").unlink()
+    with pytest.raises(ConfigError, match=r"lin.json: features.arrays.bias: no such file .*lin.bias.npy"):
+        engine(config, "model:lin")
+
+
+def test_a_fresh_process_checks_text_with_the_builtin_model_without_onnxruntime():
+    """onnxruntime's import and first session cost ~40 ms, most of a fresh CLI's first check."""
+    code = ("import sys; sys.path.insert(0, 'tests'); import conftest\n"
+            "from dataclasses import replace\n"
+            "from content_safety_guard.safety import BUILTIN_POLICIES, Config, Engine\n"
+            "normal = BUILTIN_POLICIES['normal']\n"
+            "a = Engine(normal, Config()).check_text('a watercolor of a lighthouse')\n"
+            "b = Engine(replace(normal, text_checkers=('textmodel',)), Config()).check_text('成人舞蹈教学')\n"
+            "print(a.level, b.level, b.to_dict()['categories'], 'onnxruntime' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["safe", "unsafe", "['sexual']", "False"]
 
 
 def test_readme_text_sidecars_load(tmp_path):

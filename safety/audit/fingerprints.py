@@ -24,7 +24,7 @@ def lexicon_paths(config: Config, policy_name: str) -> list[Path]:
 
 
 def model_paths(config: Config, policy_name: str, kind: str = "image") -> list[Path]:
-    """The model files (ONNX, sidecar, a text model's tokenizer) of the policy's local
+    """The model files (ONNX, sidecar, a text model's tokenizer or arrays) of the policy's local
     `kind` ("text"/"image") checkers: the builtin `nudenet` and `textmodel`, and `model:<name>`."""
     from ..models import BUILTIN_SIDECARS, BUILTIN_TEXT, find_model
 
@@ -39,7 +39,7 @@ def model_paths(config: Config, policy_name: str, kind: str = "image") -> list[P
             from ..text.model_spec import find_text_model
 
             spec = find_text_model(model, config)
-            paths += [p for p in (spec.path, spec.sidecar, spec.tokenizer) if p is not None]
+            paths += [p for p in (spec.path, spec.sidecar, spec.tokenizer, *spec.arrays.values()) if p is not None]
         else:
             files = find_model(model, config)
             paths += [files.onnx, files.sidecar]

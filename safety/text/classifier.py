@@ -37,14 +37,14 @@ class TextClassifierChecker:
         load(spec)  # a model that does not fit its sidecar fails when the policy is built
 
     def warm_up(self) -> None:
-        """The session exists (made with the policy); its first run allocates, so run it once."""
+        """The model is loaded (with the policy); its first run allocates, so run it once."""
         self.check_text("warm-up")
 
     def check_text(self, text: str) -> Finding:
         began = time.perf_counter()
-        session, encode = load(self.spec)
+        run = load(self.spec)
         try:
-            outputs = session.run(None, encode(text))[0]
+            outputs = run(text)
             probs = models.activate(np.asarray(outputs, np.float64).reshape(-1), self.spec.activation)
         except Exception as exc:  # onnxruntime and tokenizers raise many types; all mean "cannot run"
             raise ProviderError(self.provider, f"model {self.spec.path} failed to run: "

@@ -5,7 +5,9 @@ A text model is `<name>.onnx` plus `<name>.json` (`modality: text`) in a models 
 library; sidecar key `tokenizer`, default `<name>.tokenizer.json`, else `tokenizer.json`
 beside the model) or the hashed n-gram features of the built-in model (sidecar key
 `features`). The built-in `textmodel` ships in `model_data/`; a `textmodel.onnx` in a
-models folder replaces it.
+models folder replaces it. A hashed model whose sidecar lists its `features.arrays` (the
+`.npy` files its graph reads as external data, as scripts/train_text_model.py writes them)
+runs in numpy (`linear.py`), everything else in onnxruntime.
 """
 
 from __future__ import annotations
@@ -14,16 +16,19 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-import onnxruntime as ort
 
 from .. import models
 from ..config import Config
 from ..errors import ConfigError
 from ..schema import Section
 from .hashing import HashingSpec, features
+from .linear import ARRAYS, linear_model
+
+if TYPE_CHECKING:  # imported with the first session: the built-in model runs without it
+    import onnxruntime as ort
 
 TOKEN_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
@@ -41,6 +46,7 @@ class TextModelSpec:
     max_length: int = 256
     tokenizer: Path | None = None
     hashing: HashingSpec | None = None
+    arrays: Mapping[str, Path] = field(default_factory=dict)  # numpy evaluation: idf, weights, bias
 
     def threshold_for(self, label: str) -> float:
         return self.thresholds.get(label, self.threshold)
@@ -58,7 +64,7 @@ def find_text_model(name: str, config: Config) -> TextModelSpec:
     return models.load_sidecar(files, parse_text_sidecar)
 
 
-def _hashing(sec: Section) -> HashingSpec:
+def _hashing(sec: Section, sidecar: Path) -> tuple[HashingSpec, dict[str, Path]]:
     kind = sec.get("type", str)
     if kind != "hashed_ngrams":
         raise sec.fail("type", f"the only feature type is 'hashed_ngrams', got {kind!r}")
@@ -72,8 +78,19 @@ def _hashing(sec: Section) -> HashingSpec:
     spec = HashingSpec(buckets=int(sec.get_number("buckets", 1 << 18, 1, 1 << 26)),
                        char_ngrams=pair("char_ngrams", (1, 4)), word_ngrams=pair("word_ngrams", (1, 2)),
                        max_chars=int(sec.get_number("max_chars", 2000, 1, 1_000_000)))
+    arrays: dict[str, Path] = {}
+    if "arrays" in sec.data:
+        files = sec.section("arrays")
+        for name in ARRAYS:
+            given = files.get(name, str)
+            if not given:
+                raise files.fail(name, f"missing: the .npy file of the graph's {name!r} initializer")
+            arrays[name] = sidecar.parent / given
+            if not arrays[name].is_file():
+                raise files.fail(name, f"no such file {arrays[name]}")
+        files.done()
     sec.done()
-    return spec
+    return spec, arrays
 
 
 def _tokenizer_file(sec: Section, name: str, sidecar: Path) -> Path:
@@ -103,15 +120,16 @@ def parse_text_sidecar(files: models.ModelFiles, data: Any) -> TextModelSpec:
     threshold = sec.get_number("threshold", 0.5, 0.01, 0.99)
     activation = sec.get_choice("activation", models.ACTIVATIONS, "softmax")
     max_length = int(sec.get_number("max_length", 256, 1, 8192))
+    arrays: dict[str, Path] = {}
     if "features" in sec.data:
-        hashing, tokenizer = _hashing(sec.section("features")), None
+        (hashing, arrays), tokenizer = _hashing(sec.section("features"), sidecar), None
         sec.get("tokenizer", str)
     else:
         hashing, tokenizer = None, _tokenizer_file(sec, name, sidecar)
     sec.done()
     return TextModelSpec(name=name, path=onnx, sidecar=sidecar, labels=labels, categories=categories,
                          thresholds=thresholds, threshold=threshold, activation=activation,
-                         max_length=max_length, tokenizer=tokenizer, hashing=hashing)
+                         max_length=max_length, tokenizer=tokenizer, hashing=hashing, arrays=arrays)
 
 
 def check_io(spec: TextModelSpec, sess: ort.InferenceSession) -> None:
@@ -162,12 +180,22 @@ _encoders: dict[str, tuple[TextModelSpec, Encoder]] = {}
 _lock = threading.Lock()
 
 
-def load(spec: TextModelSpec) -> tuple[ort.InferenceSession, Encoder]:
-    """The shared session and the text encoder of a model (one tokenizer per spec)."""
+class Runner(Protocol):
+    def __call__(self, text: str) -> np.ndarray: ...
+
+
+def load(spec: TextModelSpec) -> Runner:
+    """text -> the model's raw outputs [1, labels], with the shared session (or arrays) and
+    the text encoder of the model (one tokenizer per spec)."""
+    if spec.arrays:
+        assert spec.hashing is not None  # arrays are parsed inside `features`
+        model, hashing = linear_model(spec.arrays, spec.hashing.buckets, len(spec.labels)), spec.hashing
+        return lambda text: model(*features(text, hashing))
     sess = models.session(spec.path, lambda s: check_io(spec, s), spec)
     with _lock:
         cached = _encoders.get(str(spec.sidecar))
         if cached is None or cached[0] != spec:  # a changed sidecar may name another tokenizer
             encoder = _Hashed(spec.hashing) if spec.hashing else _Tokenized(spec, [i.name for i in sess.get_inputs()])
             cached = _encoders[str(spec.sidecar)] = (spec, encoder)
-        return sess, cached[1]
+        encode = cached[1]
+    return lambda text: sess.run(None, encode(text))[0]

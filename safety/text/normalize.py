@@ -60,6 +60,13 @@ class _CharMap:
         self.irregular: set[str] = set()  # chars that map to anything but one char
 
     def _one(self, ch: str) -> str:
+        if ch.isascii():  # the general path below, shortened: NFKC and look-alikes keep ASCII
+            return " " if ch.isspace() else ch.lower() if ch.isprintable() else ""
+        if "\u4e00" <= ch <= "\u9fff":  # CJK ideographs: only traditional -> simplified applies
+            return self._t2s.get(ch, ch)
+        return self._general(ch)
+
+    def _general(self, ch: str) -> str:
         if ch in _ZERO_WIDTH:
             return ""
         if ch in _QUOTES:

@@ -1,0 +1,64 @@
+"""The built-in text model's ONNX graph evaluated in numpy: tf-idf, L2 norm, one logistic
+regression per label.
+
+Importing onnxruntime and opening a session costs ~40 ms, more than the rest of a fresh
+process's first check; this graph needs a few numpy operations. The arrays are the very
+`.npy` files the ONNX graph reads as its external data (scripts/train_text_model.py writes
+both), so there is one copy of the weights, and a test runs both on the same texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+from ..cache import FileStampedCache
+from ..errors import ConfigError
+
+ARRAYS = ("idf", "weights", "bias")  # the graph's initializers, by name
+
+
+class LinearModel:
+    """probabilities = sigmoid(l2norm(tf * idf[indices]) @ weights[indices] + bias)."""
+
+    def __init__(self, idf: np.ndarray, weights: np.ndarray, bias: np.ndarray) -> None:
+        self.idf, self.weights, self.bias = idf, weights, bias
+
+    def __call__(self, indices: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        x = tf * self.idf[indices]
+        x = x / max(float(np.sqrt(np.dot(x, x))), 1e-12)
+        logits = x @ self.weights[indices].astype(np.float32) + self.bias
+        return 1.0 / (1.0 + np.exp(-logits[None, :]))  # [1, labels], as the graph gives
+
+
+def _read(path: Path) -> np.ndarray:
+    try:
+        return np.load(path, allow_pickle=False)  # read whole: a file replaced mid-use cannot fault
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path}: not a readable .npy array: {exc}") from None
+
+
+def _build(files: Mapping[str, Path], buckets: int, labels: int) -> LinearModel:
+    arrays = {name: _read(files[name]) for name in ARRAYS}
+    wanted = {"idf": (buckets,), "weights": (buckets, labels), "bias": (1, labels)}
+    for name, shape in wanted.items():
+        if arrays[name].shape != shape:
+            raise ConfigError(f"{files[name]}: {name} has shape {list(arrays[name].shape)}, the sidecar "
+                              f"({buckets} buckets, {labels} labels) needs {list(shape)}")
+    return LinearModel(arrays["idf"].astype(np.float32, copy=False), arrays["weights"],
+                       arrays["bias"][0].astype(np.float32))
+
+
+_MODELS: FileStampedCache[LinearModel] = FileStampedCache(maxsize=8)
+
+
+def linear_model(files: Mapping[str, Path], buckets: int, labels: int) -> LinearModel:
+    """The shared model of these array files, re-read when one changes."""
+    paths = [files[name] for name in ARRAYS]
+    try:
+        return _MODELS.get((tuple(map(str, paths)), buckets, labels), paths,
+                           lambda: _build(files, buckets, labels))
+    except OSError as exc:
+        raise ConfigError(f"{exc.filename}: cannot read the text model's arrays: {exc.strerror}") from None
