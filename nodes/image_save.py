@@ -103,9 +103,9 @@ class ContentSafetySaveImage(CheckNode):
              policy: str, on_unsafe: str, prompt: Any = None, extra_pnginfo: Any = None,
              unique_id: str = "", remote_content_safe_service: str | None = None,
              remote_confidence_threshold: float | None = None) -> dict[str, Any]:
-        arrays = [to_uint8(image) for image in images]
         run = image_run(STAGE, unique_id, policy, check_mode, service=remote_content_safe_service,
                         threshold=remote_confidence_threshold)
+        arrays = run.guard(lambda: [to_uint8(image) for image in images])
         verdicts = check_batch(run, arrays) if enable_safe_check else [skipped_verdict()] * len(arrays)
         cfg = run.config()
         settings = cfg.image

@@ -242,3 +242,11 @@ def test_filing_appendix_masks_credentials_of_the_time_stamp_server() -> None:
     shown = _label_value(C2paSettings("chain.pem", "key.pem", tsa_url="https://tsa:s3cret@ts.example/?password=p4ss"))
     assert "s3cret" not in shown and "p4ss" not in shown and "key.pem" not in shown
     assert "tsa_url=https://tsa:***@ts.example/?password=***" in shown and "cert_chain=chain.pem" in shown
+
+
+@pytest.mark.parametrize("value", ["2026-11-01T08:30Z", "2026-11-01T08:30z", "2026-11-01T08:30+00:00"])
+def test_a_utc_moment_reads_the_same_with_z_or_an_offset(value):
+    """--since/--until accept the "Z" that logs and APIs write (Python 3.10 reads no "Z")."""
+    from content_safety_guard.safety.audit.period import parse_moment
+
+    assert parse_moment(value, "--since") == 1793521800.0

@@ -11,6 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 from content_safety_guard.nodes.image_load import ContentSafetyLoadImage
 from content_safety_guard.nodes.image_save import ContentSafetySaveImage
@@ -76,6 +77,17 @@ def test_nul_over_long_and_escaping_save_prefixes_give_the_json_error(dirs: Path
     data = error_of(lambda: node.save(as_image_batch(solid(8, 8, BLUE)), prefix, on_unsafe="raise",
                                       unique_id="3", **OFF))
     assert data["stage"] == "image_save" and data["node_id"] == "3"
+    assert not any((dirs / "output").iterdir())
+
+
+@pytest.mark.parametrize("images", [np.zeros((1, 8, 8), np.float32), np.zeros((1, 8, 8, 5), np.float32),
+                                    np.zeros((1, 8, 8, 2), np.float32), np.full((1, 8, 8, 3), None, object)],
+                         ids=["no-channels", "five-channels", "two-channels", "objects"])
+def test_a_malformed_image_batch_gives_the_json_error(dirs: Path, images: np.ndarray) -> None:
+    node = ContentSafetySaveImage()
+    data = error_of(lambda: node.save(images, "ComfyUI", on_unsafe="raise", unique_id="4", **OFF))
+    assert data["stage"] == "image_save" and data["node_id"] == "4"
+    assert "expected an IMAGE item of shape HxWxC" in data["reason"]
     assert not any((dirs / "output").iterdir())
 
 

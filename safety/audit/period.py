@@ -11,7 +11,8 @@ from ..errors import InputError
 def parse_moment(value: str, option: str) -> float:
     """A date (midnight) or ISO date-time, as epoch seconds."""
     try:
-        moment = datetime.fromisoformat(value)
+        # Python 3.10's fromisoformat does not read a "Z" (UTC) suffix; 3.11 does
+        moment = datetime.fromisoformat(value[:-1] + "+00:00" if value[-1:] in ("Z", "z") else value)
     except ValueError:
         raise InputError(f"{option} {value!r}: expected a date like 2026-11-01 or 2026-11-01T08:30") from None
     if moment.tzinfo is None:
