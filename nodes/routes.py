@@ -18,6 +18,7 @@ import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -152,6 +153,13 @@ async def _field(part: Any) -> str:
     return bytes(part.decode(data)).decode(part.get_charset(default="utf-8"))
 
 
+def _record(decision: Decision, text: Any) -> None:
+    try:
+        DECISION_HOOKS.emit(decision)
+    except HookError as exc:  # e.g. the audit store refused the row: no answer without a record
+        raise ContentSafetyError.from_exception(exc, stage="image" if text is None else "text") from None
+
+
 async def check(request: web.Request) -> web.Response:
     loop = asyncio.get_running_loop()
     user, remote_addr = request_origin(request)
@@ -159,8 +167,8 @@ async def check(request: web.Request) -> web.Response:
     if request.content_type.startswith("multipart/"):
         data, name, fields = await _read_image(request, cfg.server.max_image_bytes)
         policy, mode = _options(cfg, fields)
-        verdict, frames = await loop.run_in_executor(None, lambda: _image_check(cfg, data, name, policy, mode, user))
         text = None
+        run = partial(_image_check, cfg, data, name, policy, mode, user)
     else:
         limit = 4 * cfg.server.max_text_chars + 4096  # UTF-8 and JSON escapes of the longest text
         if (request.content_length or 0) > limit:
@@ -175,13 +183,15 @@ async def check(request: web.Request) -> web.Response:
             raise InputError("body: expected a JSON object with 'text' (or a multipart upload with 'image')")
         policy, mode = _options(cfg, fields)
         text = fields["text"]
-        verdict, frames = await loop.run_in_executor(None, lambda: _text_check(cfg, text, policy, mode, user))
-    decision = Decision(stage="api", action=action_for(verdict, "blocked"), verdicts=(verdict,), policy=policy,
-                        mode=mode, user=user, remote_addr=remote_addr, text=text)
+        run = partial(_text_check, cfg, text, policy, mode, user)
+    decision = partial(Decision, stage="api", policy=policy, mode=mode, user=user, remote_addr=remote_addr,
+                       text=text)
     try:
-        DECISION_HOOKS.emit(decision)
-    except HookError as exc:  # e.g. the audit store refused the row: no answer without a record
-        raise ContentSafetyError.from_exception(exc, stage="image" if text is None else "text") from None
+        verdict, frames = await loop.run_in_executor(None, run)
+    except ContentSafetyError as exc:  # refused (no credentials, a provider down): recorded, fails closed
+        _record(decision(action="error", error=exc.payload), text)
+        raise
+    _record(decision(action=action_for(verdict, "blocked"), verdicts=(verdict,)), text)
     body: dict[str, Any] = {"verdict": verdict.to_dict(), "is_safe": verdict.is_safe,
                             "blocked": verdict.blocked, "policy": policy}
     if frames:

@@ -53,31 +53,43 @@ def _report(verdict: Verdict, as_json: bool, label: str = "") -> None:
         print(f"  - {json.dumps(item, ensure_ascii=False)}")
 
 
-def _engine(args: argparse.Namespace) -> Engine:
-    config = load_config(args.config)
-    return Engine(config.policy(args.policy), config, mode=args.mode)
+class _Run:
+    """One CLI check command: its config, and its engine once built. A check refused before
+    or while it runs (an unknown policy, no credentials for a remote check) is a Decision
+    too, so the audit trail shows it."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.config = load_config(args.config)
+        self.policy = args.policy or self.config.default_policy
+
+    def engine(self) -> Engine:
+        return Engine(self.config.policy(self.args.policy), self.config, mode=self.args.mode)
+
+    def emit(self, verdicts: Sequence[Verdict], *, text: str | None = None, inputs: tuple[str, ...] = (),
+             user: str = "", error: Exception | None = None) -> None:
+        """Every check of the CLI is a Decision for the hooks (audit trail), as a node run is."""
+        payload = ContentSafetyError.from_exception(error, stage="cli").payload if error is not None else None
+        action = "error" if error is not None else action_for(combine(verdicts), "blocked")
+        DECISION_HOOKS.emit(Decision(stage="cli", action=action, verdicts=tuple(verdicts), policy=self.policy,
+                                     mode=self.args.mode, user=user, text=text, inputs=inputs, error=payload))
 
 
-def _emit(engine: Engine, verdicts: Sequence[Verdict], *, text: str | None = None,
-          inputs: tuple[str, ...] = (), user: str = "", error: ContentSafetyError | None = None) -> None:
-    """Every check of the CLI is a Decision for the hooks (audit trail), as a node run is."""
-    action = "error" if error is not None else action_for(combine(verdicts), "blocked")
-    DECISION_HOOKS.emit(Decision(stage="cli", action=action, verdicts=tuple(verdicts),
-                                 policy=engine.policy.name, mode=engine.mode, user=user, text=text,
-                                 inputs=inputs, error=error.payload if error is not None else None))
+REFUSED = (ProviderError, InputError, ConfigError)  # a check that could not give a verdict
 
 
 def cmd_check_text(args: argparse.Namespace) -> int:
-    engine = _engine(args)
+    run = _Run(args)
     text = _read_text(args)
-    with recording(engine.config):
+    user = args.user or ""
+    with recording(run.config):
         try:
+            engine = run.engine()
             verdict = engine.check_text(text, user=args.user, role=args.role)
-        except (ProviderError, InputError) as exc:
-            _emit(engine, (), text=text, user=args.user or "",
-                  error=ContentSafetyError.from_exception(exc, stage="cli"))
+        except REFUSED as exc:
+            run.emit((), text=text, user=user, error=exc)
             raise
-        _emit(engine, (verdict,), text=text, user=args.user or "")
+        run.emit((verdict,), text=text, user=user)
     _report(verdict, args.json)
     if args.role == "negative" and not args.json and engine.policy.forced_negative:
         print(f"negative prompt: {engine.policy.negative_prompt(text)}")
@@ -104,32 +116,41 @@ def cmd_check_image(args: argparse.Namespace) -> int:
     not be checked, else 1 when any is unsafe, else 0."""
     from tqdm import tqdm
 
-    engine = _engine(args)
+    run = _Run(args)
     files = _image_files(args.paths)
     if not files:
         raise InputError(f"no image files under {', '.join(args.paths)}")
     errors = unsafe = 0
-    with recording(engine.config), tqdm(total=len(files), unit="image", file=sys.stderr, disable=None) as bar:
-        for path in files:
-            try:
-                verdict = engine.check_file(path)
-            except (InputError, ProviderError) as exc:
-                _emit(engine, (), inputs=(str(path),), error=ContentSafetyError.from_exception(exc, stage="cli"))
-                errors += 1
-                with tqdm.external_write_mode(file=sys.stdout):
-                    if args.json:
-                        print(json.dumps({"path": shown(path), "error": str(exc)}, ensure_ascii=False))
-                    else:
-                        print(f"{shown(path)}: error: {exc}", file=sys.stderr)
-            else:
-                _emit(engine, (verdict,), inputs=(str(path),))
-                unsafe += verdict.blocked
-                with tqdm.external_write_mode(file=sys.stdout):
-                    if args.json:
-                        print(json.dumps({"path": shown(path), **verdict.to_dict()}, ensure_ascii=False))
-                    else:
-                        _report(verdict, False, shown(path))
-            bar.update()
+    with recording(run.config):
+        try:
+            engine = run.engine()
+        except REFUSED as exc:  # no file can be checked: one refused decision for them all
+            run.emit((), inputs=tuple(map(str, files)), error=exc)
+            raise
+        with tqdm(total=len(files), unit="image", file=sys.stderr, disable=None) as bar:
+            for path in files:
+                try:
+                    verdict = engine.check_file(path)
+                except ConfigError as exc:  # the same for every file: recorded, then the run stops
+                    run.emit((), inputs=(str(path),), error=exc)
+                    raise
+                except (InputError, ProviderError) as exc:
+                    run.emit((), inputs=(str(path),), error=exc)
+                    errors += 1
+                    with tqdm.external_write_mode(file=sys.stdout):
+                        if args.json:
+                            print(json.dumps({"path": shown(path), "error": str(exc)}, ensure_ascii=False))
+                        else:
+                            print(f"{shown(path)}: error: {exc}", file=sys.stderr)
+                else:
+                    run.emit((verdict,), inputs=(str(path),))
+                    unsafe += verdict.blocked
+                    with tqdm.external_write_mode(file=sys.stdout):
+                        if args.json:
+                            print(json.dumps({"path": shown(path), **verdict.to_dict()}, ensure_ascii=False))
+                        else:
+                            _report(verdict, False, shown(path))
+                bar.update()
     return EXIT_ERROR if errors else EXIT_UNSAFE if unsafe else EXIT_SAFE
 
 

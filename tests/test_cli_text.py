@@ -63,6 +63,26 @@ def test_errors_exit_2_with_a_clear_message(tmp_path: Path) -> None:
     assert b"Traceback" not in res.stderr
 
 
+def test_a_check_refused_for_its_config_is_a_decision_too(monkeypatch, tmp_path) -> None:
+    """A remote check without credentials fails when it runs (exit 2); the audit trail must
+    still show the refused check."""
+    from content_safety_guard.safety import DECISION_HOOKS
+    from content_safety_guard.safety.cli import main
+
+    monkeypatch.delenv("COMFY_CONTENT_SAFETY_CONFIG", raising=False)
+    for key in ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "x.png").write_bytes(b"")
+    seen = []
+    with DECISION_HOOKS.registered(seen.append):
+        assert main(["check-text", "--mode", "remote", "hello"]) == 2
+        assert main(["check-image", "--mode", "remote", str(tmp_path / "x.png")]) == 2
+    assert [(d.stage, d.action, d.text, d.inputs) for d in seen] == [
+        ("cli", "error", "hello", ()), ("cli", "error", None, (str(tmp_path / "x.png"),))]
+    assert all("credentials" in d.error["reason"] for d in seen)
+
+
 def test_every_cli_check_is_a_decision_and_a_failing_hook_is_exit_2(monkeypatch, capsys, tmp_path) -> None:
     from content_safety_guard.safety import DECISION_HOOKS
     from content_safety_guard.safety.cli import main

@@ -4,6 +4,7 @@ tests/test_comfyui_front.py checks them there): what reaches the decision hooks.
 from __future__ import annotations
 
 import asyncio
+import json
 import io
 from typing import Any
 
@@ -43,6 +44,20 @@ def test_a_pre_check_is_a_decision_of_stage_api(monkeypatch) -> None:
     assert (decision.stage, decision.action, decision.policy, decision.user) == ("api", "blocked", "strict", "")
     assert decision.remote_addr == "127.0.0.1"
     assert decision.text == "hardcore porn" and decision.verdict.categories == ("sexual",)
+
+
+def test_a_refused_check_is_a_decision_too(monkeypatch) -> None:
+    """A remote check without credentials fails closed; the audit trail still shows it."""
+    monkeypatch.delenv("COMFY_CONTENT_SAFETY_CONFIG", raising=False)
+    for key in ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    seen: list[Decision] = []
+    with DECISION_HOOKS.registered(seen.append):
+        status, body = post("/content_safety/check", json={"text": "hello", "check_mode": "remote"})
+    assert status == 502 and "credentials" in json.dumps(body)
+    [decision] = seen
+    assert (decision.stage, decision.action, decision.mode, decision.text) == ("api", "error", "remote", "hello")
+    assert decision.verdicts == () and "credentials" in decision.error["reason"]
 
 
 def test_bad_requests_reach_no_hook() -> None:
