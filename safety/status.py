@@ -13,7 +13,7 @@ from .config import Config
 from .errors import ConfigError
 from .files import sha256_file
 from .llm.credentials import api_key
-from .models import BUILTIN_SIDECARS, nudenet_onnx, search_dirs
+from .models import BUILTIN_SIDECARS, BUILTIN_TEXT, nudenet_onnx, search_dirs
 from .remote.credentials import load_credentials
 
 
@@ -61,6 +61,12 @@ def models(cfg: Config) -> list[dict[str, Any]]:
         if onnx.is_file():
             found.append({"name": name, "path": str(onnx), "sidecar": True, "bytes": onnx.stat().st_size,
                           "sha256": sha256_file(onnx), "builtin": True})
+    for name, stem in BUILTIN_TEXT.items():  # the graph, and the weight arrays it reads
+        onnx = stem.with_suffix(".onnx")
+        arrays = sorted(stem.parent.glob(f"{stem.name}.*.npy"))
+        found.append({"name": name, "path": str(onnx), "sidecar": True,
+                      "bytes": sum(p.stat().st_size for p in [onnx, *arrays]), "sha256": sha256_file(onnx),
+                      "arrays": {p.name: sha256_file(p) for p in arrays}, "builtin": True})
     return found
 
 

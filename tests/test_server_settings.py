@@ -49,6 +49,9 @@ def test_status_lists_models_with_their_digest(tmp_path) -> None:
     [tiny] = [m for m in report["models"] if m["name"] == "sub/tiny"]
     assert tiny["sha256"] == sha256_file(model) and tiny["sidecar"] is False and len(tiny["sha256"]) == 64
     assert report["limits"]["max_text_chars"] == 20_000
+    [builtin] = [m for m in report["models"] if m["name"] == "textmodel"]
+    assert builtin["builtin"] and builtin["bytes"] > 6e6 and sorted(builtin["arrays"]) == [
+        "textmodel.bias.npy", "textmodel.idf.npy", "textmodel.weights.npy"]
     json.dumps(report)  # served as JSON as is
 
 
