@@ -320,6 +320,12 @@ def test_a_hashed_model_with_arrays_runs_without_onnxruntime_and_rejects_arrays_
     np.save(tmp_path / "pickle" / "lin.idf.npy", np.array([{"a": 1}], dtype=object))
     with pytest.raises(ConfigError, match="lin.idf.npy: not a readable .npy array"):
         engine(config, "model:lin")
+    config = write_linear(tmp_path / "outside")
+    sidecar = tmp_path / "outside" / "lin.json"
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace('"lin.idf.npy"', '"../ok/lin.idf.npy"'),
+                       encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"features.arrays.idf: expected the name of the .npy file .*beside"):
+        engine(config, "model:lin")
     config = write_linear(tmp_path / "missing")
     (tmp_path / "missing" / "lin.bias.npy").unlink()
     with pytest.raises(ConfigError, match=r"lin.json: features.arrays.bias: no such file .*lin.bias.npy"):

@@ -83,8 +83,9 @@ def _hashing(sec: Section, sidecar: Path) -> tuple[HashingSpec, dict[str, Path]]
         files = sec.section("arrays")
         for name in ARRAYS:
             given = files.get(name, str)
-            if not given:
-                raise files.fail(name, f"missing: the .npy file of the graph's {name!r} initializer")
+            if not given or Path(given).name != given or given in (".", ".."):
+                raise files.fail(name, f"expected the name of the .npy file of the graph's {name!r} "
+                                       f"initializer, beside the sidecar; got {given!r}")
             arrays[name] = sidecar.parent / given
             if not arrays[name].is_file():
                 raise files.fail(name, f"no such file {arrays[name]}")
