@@ -153,6 +153,21 @@ async def _field(part: Any) -> str:
     return bytes(part.decode(data)).decode(part.get_charset(default="utf-8"))
 
 
+async def _read_body(request: web.Request, limit: int) -> bytes:
+    """The body, refused as soon as it passes `limit`: a chunked upload declares no length."""
+    too_large = web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=request.content_length or limit + 1,
+                                              text=f"body: more than {limit} bytes (server.max_text_chars)")
+    if (request.content_length or 0) > limit:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.content.iter_chunked(1 << 16):
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def _record(decision: Decision, text: Any) -> None:
     try:
         DECISION_HOOKS.emit(decision)
@@ -171,11 +186,9 @@ async def check(request: web.Request) -> web.Response:
         run = partial(_image_check, cfg, data, name, policy, mode, user)
     else:
         limit = 4 * cfg.server.max_text_chars + 4096  # UTF-8 and JSON escapes of the longest text
-        if (request.content_length or 0) > limit:
-            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=request.content_length,
-                                                text=f"body: more than {limit} bytes (server.max_text_chars)")
+        body = await _read_body(request, limit)
         try:
-            fields = await request.json()
+            fields = json.loads(body)
         except ValueError as exc:  # not JSON, or not UTF-8
             what = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
             raise InputError(f"body: not JSON ({what}); send {{\"text\": ...}} or a multipart image") from None

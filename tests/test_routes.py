@@ -73,6 +73,22 @@ def test_an_oversized_json_body_is_refused_before_it_is_parsed() -> None:
     assert status == 413 and body["error"]["code"] == "too_large" and "max_text_chars" in body["error"]["message"]
 
 
+def test_a_chunked_json_body_is_refused_once_it_passes_the_limit() -> None:
+    """A chunked upload declares no length: the body is counted as it arrives."""
+    sent = []
+
+    async def chunks():
+        yield b'{"text": "'
+        for _ in range(1000):  # 1000 x 64 KiB would be 64 MiB; the limit is ~84 KB
+            sent.append(1)
+            yield b"x" * 65536
+        yield b'"}'
+
+    status, body = post("/content_safety/check", data=chunks(), headers={"Content-Type": "application/json"})
+    assert status == 413 and "max_text_chars" in body["error"]["message"]
+    assert len(sent) < 1000
+
+
 def test_a_body_that_is_not_utf8_is_a_bad_request() -> None:
     status, body = post("/content_safety/check", data=b"\xff\xfe{", headers={"Content-Type": "application/json"})
     assert status == 400 and "not UTF-8" in body["error"]["message"]
