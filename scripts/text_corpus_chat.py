@@ -38,6 +38,20 @@ CONTEXT = ["This is my first post here.", "Sorry for the long post.", "Anyway, b
            "We were talking about this at dinner.", "Throwaway account for obvious reasons.", "I'm on my lunch break.",
            "Someone in the group chat brought this up.", "This thread is wild.", "First time posting, be nice.",
            "It's been a long week.", "My sister sent me this link."]
+# Everyday sentences that pad a message into a paragraph, as long comments and posts are.
+TALK = ["I work nights at a warehouse so I'm usually tired.", "My mom called me twice today about nothing.",
+        "We just moved to a new apartment across town.", "I've been trying to eat better and go to the gym.",
+        "The bus was late again this morning.", "I spent the weekend fixing my bike.", "My dog keeps barking at the mailman.",
+        "School starts again next week and I'm not ready.", "I finally finished that show everyone was talking about.",
+        "It rained all day so we stayed inside.", "My manager moved our meeting to Friday.", "I made pasta for dinner again.",
+        "Honestly I don't post much but I had to say something.", "I've read every comment in this thread.",
+        "We have a family barbecue on Sunday.", "My phone screen cracked last month.", "I've been saving up for a car.",
+        "My roommate left dishes in the sink for a week.", "I started a new job in March.", "The neighbors are painting their fence.",
+        "I was up until two playing games.", "My little brother just got his driver's license.", "Work has been crazy lately.",
+        "I'm taking an online class in accounting.", "Our landlord finally fixed the heater.", "I grew up in a small town.",
+        "Last summer we drove to the coast.", "My grandma turns ninety this year.", "I'm saving this post for later.",
+        "Coffee is the only thing keeping me going.", "Everyone in my family has an opinion about this.",
+        "I listened to a podcast about it on the way home.", "The store was out of milk again.", "I've been thinking about this for days."]
 
 
 def _casual(rng: random.Random, text: str) -> str:
@@ -56,11 +70,15 @@ def _message(rng: random.Random, core: str) -> str:
     """One message: an opener, the sentence, a closer, sometimes ordinary talk around it."""
     text = _casual(rng, f"{rng.choice(OPEN)}{core}{rng.choice(CLOSE)}")
     roll = rng.random()
-    if roll < 0.15:
-        return f"{rng.choice(CONTEXT)} {text}"
+    if roll < 0.2:  # a paragraph: the sentence somewhere among several ordinary ones
+        talk = [rng.choice(TALK) for _ in range(rng.randint(2, 6))]
+        talk.insert(rng.randint(0, len(talk)), text)
+        return " ".join(talk)
     if roll < 0.3:
+        return f"{rng.choice(CONTEXT)} {text}"
+    if roll < 0.4:
         return f"{text} {rng.choice(CONTEXT)}"
-    if roll < 0.38:
+    if roll < 0.48:
         return f"{rng.choice(CONTEXT)} {text} {rng.choice(CONTEXT)}"
     return text
 
@@ -151,6 +169,13 @@ HATE = ["honestly I'm so sick of {g}, {s}", "{g} {s}. every single time", "no of
         "we all know {g} {s}", "my town was fine until {g} moved in, {s}", "why does nobody admit {g} {s}?",
         "keep {g} away from my kids, {s}", "{g} {s} and {d}", "the problem with this country is {g}. {d}",
         "just say it: {g} {s}", "people are scared to say it but {g} {s}", "{g}? {d}"]
+HATE2 = ["why are {g} so {a}?", "{g} are like {b}, {s}", "I don't want my daughter dating one of those {g}",
+         "{g} should go back to where they came from", "{g} are an abomination", "wake up people, {g} control {c}",
+         "{g} are behind {c}, always have been", "ever notice how {g} are always so {a}?", "{g} will never be equal to us",
+         "there's a reason {g} are {a}, it's in their blood", "I'd never let {g} into my house", "{g} are a disease, {d}"]
+HATE_ADJ = ["lazy", "dirty", "greedy", "violent", "stupid", "loud", "ugly", "sneaky", "primitive", "entitled", "smelly", "backward"]
+HATE_BEAST = ["rats", "cockroaches", "apes", "dogs", "parasites", "locusts", "vermin", "monkeys", "leeches", "pigs"]
+HATE_CONTROL = ["the media", "the banks", "hollywood", "the government", "all the money", "the schools", "big tech", "the courts"]
 HATE_GROUP = ["black people", "jews", "muslims", "immigrants", "mexicans", "gays", "trans people", "women", "asians", "arabs",
               "refugees", "africans", "the disabled", "lesbians", "latinos", "gypsies", "indians", "chinese people", "hindus",
               "haitians", "somalis", "transgenders", "homosexuals", "jewish people", "brown people", "foreigners", "migrants",
@@ -195,7 +220,7 @@ THREAT = ["if you {p} again I will {v} you", "I swear to god I'm going to {v} yo
 THREAT_PROVOKE = ["text my girlfriend", "touch my car", "talk to my sister", "show up at my house", "post about me",
                   "park in my spot", "lie to me", "call me that", "come near my kids", "mess with my dog"]
 THREAT_VERB = ["kill", "stab", "shoot", "beat the shit out of", "break every bone in", "strangle", "bury", "put a bullet in",
-               "skin", "curb stomp", "choke out", "end", "gut", "run over", "burn", "cut up", "hunt down and kill", "fucking murder"]
+               "skin", "curb stomp", "choke", "end", "gut", "run over", "burn", "cut up", "hunt down and kill", "fucking murder"]
 THREAT_WHEN = ["tonight", "after school", "when you leave work", "this weekend", "when you least expect it", "in your sleep",
                "the second you step outside", "tomorrow"]
 WISH = ["I hope {t} {f}", "someone should make sure {t} {f}", "I'd pay money to watch {t} {f}", "I pray every night that {t} {f}",
@@ -208,6 +233,16 @@ WISH_FATE = ["gets hit by a bus", "dies slowly", "gets his skull bashed in", "bl
              "burns alive", "gets shot in the face", "gets beaten half to death", "gets tortured", "gets dragged behind a truck",
              "gets their throat cut", "gets raped in prison", "drowns screaming"]
 WISH_INF = ["die", "suffer", "get shot", "bleed", "be beaten to death", "be tortured", "burn", "be hanged", "rot in a ditch"]
+MASS = ["I'm going to shoot up {p} {w}", "bringing my dad's rifle to {p} {w}, don't come", "{p} is going to burn {w}, I've made up my mind",
+        "I've got a list of everyone at {p} I'm going to kill", "someone needs to bomb {p} with everyone inside",
+        "I'm planning to stab as many people as I can at {p}"]
+MASS_PLACE = ["my school", "the office", "that church", "the mall", "the party", "the mosque downtown", "my college", "the synagogue",
+              "the clinic", "the concert", "my old job", "the gym"]
+RELISH = ["I {v} him so hard {r}, felt amazing", "we {v} that guy and {r}, best night ever", "last week I {v} some kid and {r}",
+          "when he talked back I {v} him till {r}", "I {v} my ex's new man and {r}, he had it coming"]
+RELISH_VERB = ["beat", "stomped", "kicked", "pistol whipped", "smashed", "hit", "choked", "slammed", "curb stomped", "knifed"]
+RELISH_RESULT = ["his teeth flew out", "he was coughing up blood", "he couldn't get up", "his face caved in", "he passed out",
+                 "his jaw broke", "he pissed himself", "he ended up in the icu", "his eye swelled shut"]
 GLORY = ["{a} was a hero and more people should do the same", "honestly {a} did nothing wrong", "I laughed when I heard about {a}",
          "{a} should have killed more of them", "we need more guys like {a}", "respect to {a}, they got what they deserved",
          "I'd do what {a} did in a heartbeat", "{a} is a legend, next one should go bigger"]
@@ -301,6 +336,23 @@ SEX_ACT = ["suck your dick", "ride you until you cum", "bend you over and fuck y
            "fuck your tight pussy", "cum all over your tits", "finger you under the table", "eat you out",
            "jerk you off slowly", "tie you up and fuck you", "choke you while I fuck you", "fuck your mouth",
            "cum inside you", "lick your nipples", "stroke your cock", "spank your bare ass", "make you squirt"]
+# Erotic stories: several explicit sentences in a narrative, as chat requests and fan fiction run.
+EROTIC = ["She pulled his cock out and took it deep in her mouth.", "He pushed her onto the bed and fucked her hard.",
+          "Her pussy was dripping as he slid two fingers inside.", "She moaned and rode him faster until they both came.",
+          "He licked her clit until her legs shook.", "She begged him to cum on her tits.", "He bent her over the counter and took her from behind.",
+          "Their naked bodies were slick with sweat as he thrust into her.", "She stroked his hard shaft and licked the tip.",
+          "He came deep inside her with a groan.", "She spread her legs wide and told him to fuck her.",
+          "He sucked her nipples while she touched herself.", "She swallowed every drop and smiled.",
+          "He tore her panties off and buried his face between her thighs.", "She sat on his face and ground her hips."]
+SCENE = ["They got back to the hotel late.", "The rain hadn't stopped all evening.", "Nobody else was home that weekend.",
+         "The party downstairs was still loud.", "She locked the office door behind them.", "The cabin smelled of pine and smoke.",
+         "It was their third date.", "He hadn't seen her since college.", "The movie was still playing in the background.",
+         "They had both had a little too much wine.", "The lights of the city glowed through the window."]
+TENDER = ["She laughed and took his hand.", "They kissed under the streetlight.", "He made her tea and they talked until sunrise.",
+          "She fell asleep on his shoulder.", "They danced slowly in the kitchen.", "He wrote her a note and left it on the pillow.",
+          "They walked along the beach without saying much.", "She told him about her childhood.", "He brushed the hair from her face.",
+          "They made pancakes the next morning.", "She admitted she had missed him.", "They watched the sunrise together."]
+STORY_ASK = ["", "", "Write me a story like this: ", "Continue: ", "My story so far: ", "Keep going from here. ", "Chapter 2. "]
 SEX_BODY = ["tits", "boobs", "pussy", "dick", "cock", "ass", "nipples", "naked body", "wet pussy", "hard cock", "bare ass"]
 
 # Safe twins: sex education and health, romance without explicit detail.
@@ -342,6 +394,14 @@ SWEAR_Y = ["the new season is so good", "I stubbed my toe on the bed", "we final
            "rent went up again", "the concert sold out in a minute", "my flight got cancelled", "this bug took me all day"]
 
 
+def _story(rng: random.Random, lines: list[str]) -> str:
+    """A few scene-setting sentences around two to four sentences of one kind."""
+    picked = [rng.choice(lines) for _ in range(rng.randint(2, 4))]
+    for _ in range(rng.randint(1, 3)):
+        picked.insert(rng.randint(0, len(picked)), rng.choice(SCENE))
+    return rng.choice(STORY_ASK) + " ".join(picked)
+
+
 def add_chat(rng: random.Random, add: Add) -> None:
     """Unsafe conversational families next to their safe twins, in the same wrappers."""
     add({"harassment"}, 3000, lambda: _say(rng, ATTACK, a=ATTACK_ADJ, n=ATTACK_NOUN, d=DEMEAN, g=GO))
@@ -350,11 +410,14 @@ def add_chat(rng: random.Random, add: Add) -> None:
     add(set(), 2000, lambda: _say(rng, CRITIC, w=CRITIC_WHO, c=CRITIC_WHAT))
     add(set(), 1000, lambda: _say(rng, SELF, x=SELF_X))
     add({"hate"}, 3000, lambda: _say(rng, HATE, g=HATE_GROUP, s=HATE_SAY, d=HATE_DO))
-    add(set(), 2500, lambda: _say(rng, GROUP_OK, g=HATE_GROUP, x=GROUP_X))
+    add({"hate"}, 2000, lambda: _say(rng, HATE2, g=HATE_GROUP, a=HATE_ADJ, b=HATE_BEAST, s=HATE_SAY, c=HATE_CONTROL, d=HATE_DO))
+    add(set(), 3000, lambda: _say(rng, GROUP_OK, g=HATE_GROUP, x=GROUP_X))
     add(set(), 1000, lambda: _say(rng, GOV, w=GOV_WHO, c=GOV_WHAT))
     add({"violence", "harassment"}, 2000, lambda: _say(rng, THREAT, p=THREAT_PROVOKE, v=THREAT_VERB, w=THREAT_WHEN))
     add({"violence"}, 1500, lambda: _say(rng, WISH, t=WISH_WHO, f=WISH_FATE, i=WISH_INF))
     add({"violence"}, 800, lambda: _say(rng, GLORY, a=GLORY_WHO))
+    add({"violence"}, 800, lambda: _say(rng, MASS, p=MASS_PLACE, w=THREAT_WHEN))
+    add({"violence"}, 1000, lambda: _say(rng, RELISH, v=RELISH_VERB, r=RELISH_RESULT))
     add(set(), 1200, lambda: _say(rng, VIOLENCE_OK, e=VIOLENCE_EVENT))
     add(set(), 1200, lambda: _say(rng, SPORT, v=SPORT_VERB, p=SPORT_PAST, g=SPORT_GAME))
     add(set(), 1000, lambda: _say(rng, STORY, v=STORY_VERB, k=STORY_KIND, n=STORY_N))
@@ -368,6 +431,8 @@ def add_chat(rng: random.Random, add: Add) -> None:
     add(set(), 800, lambda: _say(rng, ASK_HELP, x=ASK_X))
     add(set(), 800, lambda: _say(rng, IDIOM, t=IDIOM_T))
     add({"sexual"}, 2200, lambda: _say(rng, SEX, a=SEX_ACT, b=SEX_BODY))
+    add({"sexual"}, 1500, lambda: _story(rng, EROTIC))
+    add(set(), 1500, lambda: _story(rng, TENDER))
     add(set(), 1500, lambda: _say(rng, SEX_ED, x=SEX_ED_X, c=SEX_ED_C, w=SEX_ED_W, s=SEX_ED_S))
     add(set(), 1000, lambda: _say(rng, ROMANCE, s=ROMANCE_S, x=ROMANCE_X))
     add({"sexual", "minors"}, 700, lambda: _say(rng, MINOR, m=MINOR_WHO))
