@@ -18,6 +18,7 @@ import random
 import zlib
 from collections.abc import Callable, Sequence
 
+import text_corpus_chat
 import text_corpus_compose
 
 Row = tuple[str, frozenset[str]]
@@ -458,12 +459,13 @@ def generate(seed: int = 13, part: str = "train", scale: float = 1.0) -> list[Ro
 
 
 def generate_families(seed: int = 13, part: str = "train", scale: float = 1.0) -> dict[str, list[Row]]:
-    """The rows of `generate` by family: `phrases` (this module's lists) and `compositional`
-    (`text_corpus_compose.py`), each from its own random stream."""
+    """The rows of `generate` by family: `phrases` (this module's lists), `compositional`
+    (`text_corpus_compose.py`) and `chat` (`text_corpus_chat.py`), each from its own random stream."""
     compositional: list[Row] = []
-    compose_rng = _Picker(seed + 1000, part)
-    text_corpus_compose.add_all(compose_rng, _adder(compositional, scale))
-    return {"phrases": _phrases(seed, part, scale), "compositional": compositional}
+    text_corpus_compose.add_all(_Picker(seed + 1000, part), _adder(compositional, scale))
+    chat: list[Row] = []
+    text_corpus_chat.add_chat(_Picker(seed + 2000, part), _adder(chat, scale))
+    return {"phrases": _phrases(seed, part, scale), "compositional": compositional, "chat": chat}
 
 
 def _adder(rows: list[Row], scale: float) -> Callable[[set[str], int, Callable[[], str]], None]:

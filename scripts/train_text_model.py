@@ -3,11 +3,12 @@
 Data: COLD's training split (`../shared/data/train/cold_train.csv` from the repository
 root; offensive -> `hate`) and the project's own synthetic prompts and chat text
 (`scripts/text_corpus.py`: fixed phrases, and `scripts/text_corpus_compose.py`: frames crossed
-with large word lists, each unsafe family next to a safe twin in the same frames). Features: hashed character 1-4-grams and word 1-2-grams
+with large word lists, each unsafe family next to a safe twin in the same frames, and
+`scripts/text_corpus_chat.py`: English comments and chat messages in the same way). Features: hashed character 1-4-grams and word 1-2-grams
 (`safety/text/hashing.py`), tf-idf weighted and L2-normalised inside the ONNX graph.
 Model: one logistic regression per category. Held out: 15% of COLD's rows at random and
 synthetic rows built only from frames and vocabulary the training rows never use
-(text_corpus.py splits every list, both families reported apart); each category's threshold is calibrated there (best F0.5: precision
+(text_corpus.py splits every list, each family reported apart); each category's threshold is calibrated there (best F0.5: precision
 counts double), the held-out figures are printed and written to the sidecar, and the
 shipped model is then fitted on every row with the same settings.
 
@@ -230,7 +231,8 @@ def main() -> int:
         "description": "Built-in multilingual (zh/en) text model: hashed char/word n-grams, "
                        "one logistic regression per category",
         "source": "scripts/train_text_model.py; COLD train split (thu-coai/COLDataset, Apache-2.0) "
-                  "and the project's own synthetic text (scripts/text_corpus.py, scripts/text_corpus_compose.py)",
+                  "and the project's own synthetic text (scripts/text_corpus.py, scripts/text_corpus_compose.py, "
+                  "scripts/text_corpus_chat.py)",
         "labels": list(LABELS),
         "categories": {label: label for label in LABELS},
         "thresholds": thresholds,

@@ -251,6 +251,24 @@ def test_compositional_corpus_pairs_each_unsafe_family_with_safe_twins_and_holds
     benign = " ".join(text for text, labels in train if not labels)
     assert sum(verb in benign for verb in ("kill", "shoot", "beat", "poison", "hang")) == 5
 
+
+def test_chat_corpus_pairs_abusive_talk_with_safe_talk_and_holds_out_its_words():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import text_corpus_chat as chat
+    from text_corpus import generate_families
+
+    train = generate_families(13, "train", scale=0.05)["chat"]
+    held = generate_families(14, "test", scale=0.05)["chat"]
+    assert sum(1 for _, labels in train if labels) > 800 and sum(1 for _, labels in train if not labels) > 800
+    assert not {text for text, _ in held} & {text for text, _ in train}
+    # insults that no training row uses make up held-out rows
+    unseen = [noun for noun in chat.ATTACK_NOUN if not any(f" {noun}" in t for t, _ in train)]
+    assert unseen and any(f" {noun}" in text for noun in unseen for text, _ in held)
+    # talk about minors is always labelled sexual and minors; safe twins share the abusive rows' words
+    assert all("sexual" in labels for _, labels in train if "minors" in labels)
+    benign = " ".join(text for text, labels in train if not labels).lower()
+    assert all(word in benign for word in ("idiot", "suicid", "shooting", "immigrants", "condoms"))
+
 MODEL_DATA = ROOT / "safety/text/model_data"
 
 
