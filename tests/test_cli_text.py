@@ -103,3 +103,17 @@ def test_every_cli_check_is_a_decision_and_a_failing_hook_is_exit_2(monkeypatch,
     with DECISION_HOOKS.registered(refuse):
         assert main(["check-text", "hello"]) == 2
     assert "audit store down" in capsys.readouterr().err
+
+
+def test_a_text_check_loads_neither_the_audit_store_nor_onnxruntime() -> None:
+    """Each `content-safety check-text` is a fresh process: SQLAlchemy, cryptography and
+    onnxruntime would cost it more than the check (they load with the audit commands, an
+    audited decision and the first image session)."""
+    code = ("import sys\n"
+            "from safety.cli import main\n"
+            "code = main(['check-text', 'a watercolor of a lighthouse'])\n"
+            "print(code, sorted(m for m in ('sqlalchemy', 'cryptography', 'onnxruntime') if m in sys.modules))")
+    env = {k: v for k, v in os.environ.items() if k != "COMFY_CONTENT_SAFETY_CONFIG"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env,
+                         check=True).stdout
+    assert out.splitlines()[-1] == "0 []"

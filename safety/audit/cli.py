@@ -1,4 +1,8 @@
-"""`content-safety audit verify|export|purge|keygen` and `content-safety report`."""
+"""`content-safety audit verify|export|purge|keygen` and `content-safety report`.
+
+The store (SQLAlchemy) and the signing keys (cryptography) load when an audit command
+runs: every `content-safety check-text` builds this parser, and importing them would
+cost it more than the check itself."""
 
 from __future__ import annotations
 
@@ -9,21 +13,20 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from sqlalchemy.exc import SQLAlchemyError
+from typing import TYPE_CHECKING
 
 from ..config import Config, config_path, load_config
 from ..errors import ConfigError
 from ..extras import require
-from .export import FORMATS, export
 from .marks import MarkFile
 from .period import month_range, parse_moment
 from ..settings.audit import AuditSettings, default_audit_settings
-from .signing import load_keys, new_key_pair
-from .store import AuditStore
-from .trail import describe
+
+if TYPE_CHECKING:
+    from .store import AuditStore
 
 EXIT_OK, EXIT_BROKEN, EXIT_ERROR = 0, 1, 2
+EXPORT_FORMATS = ("jsonl", "csv")
 
 
 def audit_settings(config: Config, config_file: str | None) -> AuditSettings:
@@ -40,6 +43,8 @@ def audit_settings(config: Config, config_file: str | None) -> AuditSettings:
 
 @contextmanager
 def _store(args: argparse.Namespace) -> Iterator[tuple[Config, AuditStore]]:
+    from .store import AuditStore
+
     config = load_config(args.config)
     settings = audit_settings(config, args.config)
     if settings.is_sqlite and not Path(settings.sqlite_path).is_file():
@@ -53,6 +58,7 @@ def _store(args: argparse.Namespace) -> Iterator[tuple[Config, AuditStore]]:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from .signing import load_keys
     from .verify import verify
 
     with _store(args) as (config, store):
@@ -71,6 +77,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export
+
     since = parse_moment(args.since, "--since") if args.since else None
     until = parse_moment(args.until, "--until") if args.until else None
     with _store(args) as (_, store):
@@ -86,6 +94,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_purge(args: argparse.Namespace) -> int:
     """Verify first: an anchor signed over a tampered head would launder it."""
     from .retention import purge
+    from .signing import load_keys
     from .verify import verify
 
     with _store(args) as (config, store):
@@ -103,6 +112,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:
+    from .signing import new_key_pair
+
     signing, verifying = new_key_pair()
     print("# add to the credentials file the config names (credentials_file); keep signing_key secret")
     print(f"audit:\n  signing_key: {signing}\n  verify_key: {verifying}")
@@ -114,6 +125,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .report.filing import filing_tables
     from .report.page import csv_rows, render
     from .report.stats import COLUMNS, month_stats
+    from .signing import load_keys
 
     start, end, days = month_range(args.month)
     with _store(args) as (config, store):
@@ -152,6 +164,10 @@ def _command(sub: argparse._SubParsersAction, name: str, run: Callable[[argparse
 def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """Store errors exit 2 with the driver's message (not SQLAlchemy's echo of parameters)."""
     def call(args: argparse.Namespace) -> int:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from .trail import describe
+
         try:
             return run(args)
         except (SQLAlchemyError, OSError) as exc:
@@ -167,7 +183,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     export_cmd = _command(commands, "export", cmd_export, "rows of a period as JSON lines or CSV")
     export_cmd.add_argument("--since", help="first day or time, local (2026-11-01)")
     export_cmd.add_argument("--until", help="end, exclusive (2026-12-01)")
-    export_cmd.add_argument("--format", choices=FORMATS, default="jsonl")
+    export_cmd.add_argument("--format", choices=EXPORT_FORMATS, default="jsonl")
     export_cmd.add_argument("--out", help="file to write (default: stdout)")
     _command(commands, "purge", cmd_purge, "remove rows older than audit.retention_days")
     _command(commands, "keygen", cmd_keygen, "print a new Ed25519 key pair for the credentials file")

@@ -9,7 +9,6 @@ from typing import TextIO
 
 from .store import STORED, AuditStore
 
-FORMATS = ("jsonl", "csv")
 ORDER = ("seq", *[c for c in STORED if c != "seq"])
 
 
