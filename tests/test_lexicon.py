@@ -102,6 +102,7 @@ def test_category_defaults_to_other_without_a_category_prefix(tmp_path: Path) ->
 
 @pytest.mark.parametrize("content, problem", [
     (b"ok\n\xff\xfe bad\n", "weapons.txt:2: lexicon line is not UTF-8"),
+    (b"\xef\xbb\xbfok\nab\xff\n", "weapons.txt:2: lexicon line is not UTF-8 .byte 2."),  # Notepad's BOM
     (b"ok | nonsense\n", "weapons.txt:1: unknown category 'nonsense'"),
     (b"ok | weapons | 7\n", "weapons.txt:1: weight must be a number from 0 to 1"),
     (b"ok | weapons | heavy\n", "weapons.txt:1: weight must be"),

@@ -9,6 +9,7 @@ boundary on its side. Chinese terms match anywhere.
 
 from __future__ import annotations
 
+import codecs
 import gc
 import os
 import time
@@ -217,8 +218,9 @@ def _lines(path: Path, data: bytes | None, what: str) -> Iterator[tuple[int, str
     """(line number, text) of the lines that hold more than a comment; decoded in one go
     (a first check reads ~4,000 lines of seed lexicon)."""
     raw = path.read_bytes() if data is None else data
+    raw = raw.removeprefix(codecs.BOM_UTF8)  # by hand: utf-8-sig counts error offsets after the BOM
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         lineno = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1)
