@@ -4,6 +4,7 @@ with its tokenizer.json, built here) and the built-in `textmodel`."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -348,6 +349,22 @@ def test_a_hashed_model_with_arrays_runs_without_onnxruntime_and_rejects_arrays_
     (tmp_path / "missing" / "lin.bias.npy").unlink()
     with pytest.raises(ConfigError, match=r"lin.json: features.arrays.bias: no such file .*lin.bias.npy"):
         engine(config, "model:lin")
+
+
+def test_arrays_replaced_on_disk_are_reread_and_a_half_written_one_is_a_config_error(tmp_path):
+    from content_safety_guard.safety.text.model_spec import load
+
+    config = write_linear(tmp_path / "m")
+    spec = find_text_model("lin", config)
+    assert load(spec)("anything").round(3).tolist() == [[0.5, 0.5]]
+    bias = tmp_path / "m" / "lin.bias.npy"
+    np.save(bias, np.array([[9.0, -9.0]], np.float32))
+    os.utime(bias, ns=(bias.stat().st_atime_ns, bias.stat().st_mtime_ns + 10**9))  # coarse mtime clocks
+    assert load(spec)("anything").round(3).tolist() == [[1.0, 0.0]]
+    for written in (b"", bias.read_bytes()[:60], bias.read_bytes()[:-4]):  # opened, header cut, data cut
+        bias.write_bytes(written)
+        with pytest.raises(ConfigError, match="lin.bias.npy: not a readable .npy array"):
+            load(spec)
 
 
 def test_a_fresh_process_checks_text_with_the_builtin_model_without_onnxruntime():

@@ -36,7 +36,7 @@ class LinearModel:
 def _read(path: Path) -> np.ndarray:
     try:
         return np.load(path, allow_pickle=False)  # read whole: a file replaced mid-use cannot fault
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, EOFError) as exc:  # EOFError: an empty file, e.g. one being written
         raise ConfigError(f"{path}: not a readable .npy array: {exc}") from None
 
 
