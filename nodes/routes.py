@@ -186,11 +186,13 @@ async def check(request: web.Request) -> web.Response:
         run = partial(_image_check, cfg, data, name, policy, mode, user)
     else:
         limit = 4 * cfg.server.max_text_chars + 4096  # UTF-8 and JSON escapes of the longest text
-        body = await _read_body(request, limit)
+        body, charset = await _read_body(request, limit), request.charset or "utf-8"
         try:
-            fields = json.loads(body)
-        except ValueError as exc:  # not JSON, or not UTF-8
-            what = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
+            fields = json.loads(body.decode(charset))  # in the declared charset, as request.json() reads
+        except LookupError:
+            raise InputError(f"body: unknown charset {charset!r} in the Content-Type") from None
+        except ValueError as exc:  # not JSON, or not in its charset
+            what = exc.msg if isinstance(exc, json.JSONDecodeError) else f"not {charset.upper()}"
             raise InputError(f"body: not JSON ({what}); send {{\"text\": ...}} or a multipart image") from None
         if not isinstance(fields, dict) or "text" not in fields:
             raise InputError("body: expected a JSON object with 'text' (or a multipart upload with 'image')")

@@ -89,6 +89,16 @@ def test_a_chunked_json_body_is_refused_once_it_passes_the_limit() -> None:
     assert len(sent) < 1000
 
 
+def test_a_json_body_is_read_in_the_charset_its_content_type_declares(monkeypatch) -> None:
+    """As aiohttp's request.json() did: a client that sends GBK and says so is understood."""
+    monkeypatch.delenv("COMFY_CONTENT_SAFETY_CONFIG", raising=False)
+    body = json.dumps({"text": "你好"}, ensure_ascii=False).encode("gbk")
+    status, answer = post("/content_safety/check", data=body, headers={"Content-Type": "application/json; charset=gbk"})
+    assert status == 200 and answer["is_safe"]
+    status, answer = post("/content_safety/check", data=body, headers={"Content-Type": "application/json; charset=nope"})
+    assert status == 400 and "charset" in answer["error"]["message"]
+
+
 def test_a_body_that_is_not_utf8_is_a_bad_request() -> None:
     status, body = post("/content_safety/check", data=b"\xff\xfe{", headers={"Content-Type": "application/json"})
     assert status == 400 and "not UTF-8" in body["error"]["message"]
