@@ -18,6 +18,8 @@ from ..cache import FileStampedCache
 from ..errors import ConfigError
 
 ARRAYS = ("idf", "weights", "bias")  # the graph's initializers, by name
+DTYPES = {"idf": (np.dtype(np.float32),), "weights": (np.dtype(np.float16), np.dtype(np.float32)),
+          "bias": (np.dtype(np.float32),)}  # weights are Cast to float in the graph
 
 
 class LinearModel:
@@ -47,6 +49,9 @@ def _build(files: Mapping[str, Path], buckets: int, labels: int) -> LinearModel:
         if arrays[name].shape != shape:
             raise ConfigError(f"{files[name]}: {name} has shape {list(arrays[name].shape)}, the sidecar "
                               f"({buckets} buckets, {labels} labels) needs {list(shape)}")
+        if arrays[name].dtype not in DTYPES[name]:  # what onnxruntime would refuse, numpy would cast
+            raise ConfigError(f"{files[name]}: {name} holds {arrays[name].dtype}, the graph reads "
+                              f"{' or '.join(map(str, DTYPES[name]))}")
     return LinearModel(arrays["idf"].astype(np.float32, copy=False), arrays["weights"],
                        arrays["bias"][0].astype(np.float32))
 
