@@ -312,8 +312,8 @@ def to_uint8(image: Any) -> np.ndarray:
     time into the output: no full-size float temporaries. Of RGBA only the colours are
     converted: the alpha plane is never scaled."""
     array = image.detach().cpu().numpy() if hasattr(image, "detach") else np.asarray(image)
-    if array.ndim != 3 or array.shape[2] not in (1, 3, 4) or array.dtype.kind not in "fiub":
-        raise InputError(f"expected an IMAGE item of shape HxWxC (C 1, 3 or 4) with numbers, "
+    if array.ndim != 3 or array.shape[2] not in (1, 3, 4) or 0 in array.shape or array.dtype.kind not in "fiub":
+        raise InputError(f"expected an IMAGE item of shape HxWxC (C 1, 3 or 4, H and W not 0) with numbers, "
                          f"got shape {list(array.shape)} of {array.dtype}")
     height, width, channels = array.shape
     keep = min(channels, 3)

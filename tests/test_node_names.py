@@ -81,8 +81,9 @@ def test_nul_over_long_and_escaping_save_prefixes_give_the_json_error(dirs: Path
 
 
 @pytest.mark.parametrize("images", [np.zeros((1, 8, 8), np.float32), np.zeros((1, 8, 8, 5), np.float32),
-                                    np.zeros((1, 8, 8, 2), np.float32), np.full((1, 8, 8, 3), None, object)],
-                         ids=["no-channels", "five-channels", "two-channels", "objects"])
+                                    np.zeros((1, 8, 8, 2), np.float32), np.full((1, 8, 8, 3), None, object),
+                                    np.zeros((1, 0, 8, 3), np.float32)],
+                         ids=["no-channels", "five-channels", "two-channels", "objects", "no-rows"])
 def test_a_malformed_image_batch_gives_the_json_error(dirs: Path, images: np.ndarray) -> None:
     node = ContentSafetySaveImage()
     data = error_of(lambda: node.save(images, "ComfyUI", on_unsafe="raise", unique_id="4", **OFF))

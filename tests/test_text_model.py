@@ -339,7 +339,8 @@ def test_a_hashed_model_with_arrays_runs_without_onnxruntime_and_rejects_arrays_
     np.save(tmp_path / "pickle" / "lin.idf.npy", np.array([{"a": 1}], dtype=object))
     with pytest.raises(ConfigError, match="lin.idf.npy: not a readable .npy array"):
         engine(config, "model:lin")
-    for name, array in (("idf", np.array(["1"] * 64)), ("idf", np.ones(64, np.int64)), ("bias", np.zeros((1, 2), np.float16))):
+    for name, array in (("idf", np.array(["1"] * 64)), ("idf", np.ones(64, np.int64)),
+                        ("bias", np.zeros((1, 2), np.float16))):
         config = write_linear(tmp_path / f"dtype-{name}-{array.dtype}", **{name: array})
         with pytest.raises(ConfigError, match=rf"lin.{name}.npy: {name} holds {array.dtype}, the graph reads float32"):
             engine(config, "model:lin")
