@@ -61,7 +61,7 @@ def test_installed_cli_gives_the_repository_verdicts(installed_cli: Path, tmp_pa
 
 def test_wheel_holds_every_data_file_of_the_repository(installed_cli: Path) -> None:
     site = next(installed_cli.parent.parent.glob("lib/python*/site-packages/content_safety_guard"))
-    for folder in ("safety/text/lexicon_data", "safety/text", "safety/image"):
+    for folder in ("safety/text/lexicon_data", "safety/text", "safety/image", "safety/text/model_data"):
         wanted = {p.name for p in (ROOT / folder).iterdir()
-                  if p.is_file() and p.suffix in (".txt", ".yaml", ".json")}
+                  if p.is_file() and p.suffix in (".txt", ".yaml", ".json", ".onnx", ".npy")}
         assert wanted <= {p.name for p in (site / folder).iterdir()}, folder
