@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import sys
 import time
@@ -224,8 +225,10 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     onnx_path = args.out / f"{NAME}.onnx"
     arrays = export(onnx_path, weights, bias, idf)
+    graph_sha256 = hashlib.sha256(onnx_path.read_bytes()).hexdigest()  # the pack's numpy path checks it
     sample = np.arange(0, len(texts), max(1, len(texts) // 200))
-    _verify(onnx_path, arrays, [texts[i] for i in sample], predict(tf[sample], weights, bias, idf), spec)
+    _verify(onnx_path, arrays, graph_sha256, [texts[i] for i in sample], predict(tf[sample], weights, bias, idf),
+            spec)
     sidecar = {
         "modality": "text",
         "description": "Built-in multilingual (zh/en) text model: hashed char/word n-grams, "
@@ -238,7 +241,8 @@ def main() -> int:
         "thresholds": thresholds,
         "activation": "none",
         "features": {"type": "hashed_ngrams", "buckets": spec.buckets, "char_ngrams": list(spec.char_ngrams),
-                     "word_ngrams": list(spec.word_ngrams), "max_chars": spec.max_chars, "arrays": arrays},
+                     "word_ngrams": list(spec.word_ngrams), "max_chars": spec.max_chars,
+                     "arrays": {**arrays, "graph_sha256": graph_sha256}},
         "training": {"seed": SEED, "rows": len(final), "cold_rows": len(cold), "synthetic_rows": len(final) - len(cold),
                      "held_out_rows": int(held.sum()), "held_out": report},
     }
@@ -248,12 +252,13 @@ def main() -> int:
     return 0
 
 
-def _verify(path: Path, arrays: dict[str, str], texts: list[str], probs: np.ndarray, spec: HashingSpec) -> None:
+def _verify(path: Path, arrays: dict[str, str], graph_sha256: str, texts: list[str], probs: np.ndarray,
+            spec: HashingSpec) -> None:
     """The exported graph, in onnxruntime and in the pack's numpy evaluation, reproduces the
     trained model."""
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     files = {name: path.parent / file for name, file in arrays.items()}
-    linear = linear_model(files, spec.buckets, probs.shape[1])
+    linear = linear_model(files, path, graph_sha256, spec.buckets, probs.shape[1])
     for text, expected in zip(texts, probs):
         idx, tf = features(text, spec)
         for how, got in (("ONNX export", session.run(None, {"indices": idx, "tf": tf})[0][0]),

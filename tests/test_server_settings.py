@@ -97,3 +97,11 @@ def test_audit_rows_filter_by_level_category_node_user_and_stage(store) -> None:
     assert users(category="sex") == []  # a whole category, not a part of one
     assert users(node="3", user="bob") == ["bob"]
     assert users(stage="image_save") == [] and users(nothing="x") == ["carol", "bob", "bob", "alice"]
+
+
+def test_status_reports_a_missing_builtin_text_model_instead_of_failing(tmp_path, monkeypatch) -> None:
+    from content_safety_guard.safety import status
+
+    monkeypatch.setattr(status, "BUILTIN_TEXT", {"textmodel": tmp_path / "textmodel"})
+    [entry] = [m for m in status_report(Config())["models"] if m["name"] == "textmodel"]
+    assert entry["builtin"] and entry["error"] == f"{tmp_path / 'textmodel.onnx'}: missing"

@@ -3,6 +3,7 @@ with its tokenizer.json, built here) and the built-in `textmodel`."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -277,9 +278,10 @@ def test_shipped_sidecar_matches_the_featuriser_and_size_limit():
     sidecar = json.loads((MODEL_DATA / "textmodel.json").read_text(encoding="utf-8"))
     spec = HashingSpec()
     arrays = {name: f"textmodel.{name}.npy" for name in ("idf", "weights", "bias")}
+    graph = hashlib.sha256((MODEL_DATA / "textmodel.onnx").read_bytes()).hexdigest()
     assert sidecar["features"] == {"type": "hashed_ngrams", "buckets": spec.buckets, "char_ngrams": list(spec.char_ngrams),
                                    "word_ngrams": list(spec.word_ngrams), "max_chars": spec.max_chars,
-                                   "arrays": arrays}
+                                   "arrays": {**arrays, "graph_sha256": graph}}
     assert sum(p.stat().st_size for p in MODEL_DATA.glob("textmodel.*") if p.suffix != ".json") < 30e6
 
 
@@ -317,10 +319,12 @@ def write_linear(folder: Path, buckets: int = 64, labels: int = 2, **overrides) 
               "bias": np.zeros((1, labels), np.float32), **overrides}
     for name, array in arrays.items():
         np.save(folder / f"lin.{name}.npy", array)
-    (folder / "lin.onnx").write_bytes(b"the graph; not read when the arrays are listed")
+    graph = b"stands for the graph: only its SHA-256 is checked"
+    (folder / "lin.onnx").write_bytes(graph)
+    arrays_entry = {**{n: f"lin.{n}.npy" for n in ("idf", "weights", "bias")},
+                    "graph_sha256": hashlib.sha256(graph).hexdigest()}
     data = {"modality": "text", "labels": [f"l{i}" for i in range(labels)], "categories": {"l0": "hate"},
-            "activation": "none", "features": {"type": "hashed_ngrams", "buckets": buckets,
-                                               "arrays": {n: f"lin.{n}.npy" for n in ("idf", "weights", "bias")}}}
+            "activation": "none", "features": {"type": "hashed_ngrams", "buckets": buckets, "arrays": arrays_entry}}
     (folder / "lin.json").write_text(json.dumps(data), encoding="utf-8")
     return Config(models_dirs=(str(folder),))
 
@@ -354,6 +358,24 @@ def test_a_hashed_model_with_arrays_runs_without_onnxruntime_and_rejects_arrays_
     (tmp_path / "missing" / "lin.bias.npy").unlink()
     with pytest.raises(ConfigError, match=r"lin.json: features.arrays.bias: no such file .*lin.bias.npy"):
         engine(config, "model:lin")
+
+
+def test_arrays_are_computed_only_beside_the_graph_they_were_written_with(tmp_path):
+    """numpy computes one graph: another .onnx, or a sidecar that post-processes the
+    outputs, would be scored wrongly without an error."""
+    config = write_linear(tmp_path / "graph")
+    (tmp_path / "graph" / "lin.onnx").write_bytes(b"another graph")
+    with pytest.raises(ConfigError, match=r"lin.onnx: not the graph its arrays were written with.*onnxruntime"):
+        engine(config, "model:lin")
+    for key, value, problem in (("graph_sha256", "abc", "features.arrays.graph_sha256: expected the SHA-256"),
+                                ("activation", "sigmoid", "activation: a model evaluated from features.arrays")):
+        config = write_linear(tmp_path / key)
+        sidecar = tmp_path / key / "lin.json"
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+        (data["features"]["arrays"] if key == "graph_sha256" else data)[key] = value
+        sidecar.write_text(json.dumps(data), encoding="utf-8")
+        with pytest.raises(ConfigError, match=problem):
+            engine(config, "model:lin")
 
 
 def test_arrays_replaced_on_disk_are_reread_and_a_half_written_one_is_a_config_error(tmp_path):

@@ -12,6 +12,7 @@ runs in numpy (`linear.py`), everything else in onnxruntime.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # imported with the first session: the built-in model runs wi
     import onnxruntime as ort
 
 TOKEN_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class TextModelSpec:
     tokenizer: Path | None = None
     hashing: HashingSpec | None = None
     arrays: Mapping[str, Path] = field(default_factory=dict)  # numpy evaluation: idf, weights, bias
+    graph_sha256: str = ""  # of the .onnx the arrays were written with
 
     def threshold_for(self, label: str) -> float:
         return self.thresholds.get(label, self.threshold)
@@ -64,7 +67,7 @@ def find_text_model(name: str, config: Config) -> TextModelSpec:
     return models.load_sidecar(files, parse_text_sidecar)
 
 
-def _hashing(sec: Section, sidecar: Path) -> tuple[HashingSpec, dict[str, Path]]:
+def _hashing(sec: Section, sidecar: Path) -> tuple[HashingSpec, dict[str, Path], str]:
     kind = sec.get("type", str)
     if kind != "hashed_ngrams":
         raise sec.fail("type", f"the only feature type is 'hashed_ngrams', got {kind!r}")
@@ -79,8 +82,13 @@ def _hashing(sec: Section, sidecar: Path) -> tuple[HashingSpec, dict[str, Path]]
                        char_ngrams=pair("char_ngrams", (1, 4)), word_ngrams=pair("word_ngrams", (1, 2)),
                        max_chars=int(sec.get_number("max_chars", 2000, 1, 1_000_000)))
     arrays: dict[str, Path] = {}
+    digest = ""
     if "arrays" in sec.data:
         files = sec.section("arrays")
+        digest = files.get("graph_sha256", str, "")
+        if not _SHA256.fullmatch(digest):
+            raise files.fail("graph_sha256", f"expected the SHA-256 (64 hex digits) of the .onnx the arrays "
+                                             f"were written with, got {digest!r}")
         for name in ARRAYS:
             given = files.get(name, str)
             if not given or Path(given).name != given or given in (".", ".."):
@@ -91,7 +99,7 @@ def _hashing(sec: Section, sidecar: Path) -> tuple[HashingSpec, dict[str, Path]]
                 raise files.fail(name, f"no such file {arrays[name]}")
         files.done()
     sec.done()
-    return spec, arrays
+    return spec, arrays, digest
 
 
 def _tokenizer_file(sec: Section, name: str, sidecar: Path) -> Path:
@@ -122,15 +130,20 @@ def parse_text_sidecar(files: models.ModelFiles, data: Any) -> TextModelSpec:
     activation = sec.get_choice("activation", models.ACTIVATIONS, "softmax")
     max_length = int(sec.get_number("max_length", 256, 1, 8192))
     arrays: dict[str, Path] = {}
+    digest = ""
     if "features" in sec.data:
-        (hashing, arrays), tokenizer = _hashing(sec.section("features"), sidecar), None
+        (hashing, arrays, digest), tokenizer = _hashing(sec.section("features"), sidecar), None
+        if arrays and activation != "none":
+            raise sec.fail("activation", f"a model evaluated from features.arrays outputs probabilities: "
+                                         f"'none', got {activation!r}")
         sec.get("tokenizer", str)
     else:
         hashing, tokenizer = None, _tokenizer_file(sec, name, sidecar)
     sec.done()
     return TextModelSpec(name=name, path=onnx, sidecar=sidecar, labels=labels, categories=categories,
                          thresholds=thresholds, threshold=threshold, activation=activation,
-                         max_length=max_length, tokenizer=tokenizer, hashing=hashing, arrays=arrays)
+                         max_length=max_length, tokenizer=tokenizer, hashing=hashing, arrays=arrays,
+                         graph_sha256=digest)
 
 
 def check_io(spec: TextModelSpec, sess: ort.InferenceSession) -> None:
@@ -190,7 +203,8 @@ def load(spec: TextModelSpec) -> Runner:
     the text encoder of the model (one tokenizer per spec)."""
     if spec.arrays:
         assert spec.hashing is not None  # arrays are parsed inside `features`
-        model, hashing = linear_model(spec.arrays, spec.hashing.buckets, len(spec.labels)), spec.hashing
+        model = linear_model(spec.arrays, spec.path, spec.graph_sha256, spec.hashing.buckets, len(spec.labels))
+        hashing = spec.hashing
         return lambda text: model(*features(text, hashing))
     sess = models.session(spec.path, lambda s: check_io(spec, s), spec)
     with _lock:
