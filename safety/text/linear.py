@@ -1,12 +1,13 @@
 """The built-in text model's ONNX graph evaluated in numpy: tf-idf, L2 norm, one logistic
 regression per label.
 
-Importing onnxruntime and opening a session costs ~40 ms, more than the rest of a fresh
-process's first check; this graph needs a few numpy operations. The arrays are the very
-`.npy` files the ONNX graph reads as its external data (scripts/train_text_model.py writes
-both), so there is one copy of the weights, and a test runs both on the same texts. The
-sidecar records the SHA-256 of the graph it was written with: numpy computes only that
-graph, so another `.onnx` beside the arrays is refused rather than scored wrongly.
+Importing onnxruntime and opening a session costs 40 ms or more, about as much as the
+rest of a fresh process's first check; this graph needs a few numpy operations. The
+arrays are the very `.npy` files the ONNX graph reads as its external data
+(scripts/train_text_model.py writes both), so there is one copy of the weights, and a
+test runs both on the same texts. The sidecar records the SHA-256 of the graph it was
+written with: numpy computes only that graph, so another `.onnx` beside the arrays is
+refused rather than scored wrongly.
 """
 
 from __future__ import annotations
