@@ -1,10 +1,12 @@
-"""Benchmark of the built-in text model (`textmodel`) and of the whole local cascade.
+"""Benchmark of the built-in text model (`textmodel`: both halves) and of the whole local cascade.
 
 Short image prompts in Chinese and English (benign, so no checker short-circuits; each
 run gets a new text, so no cache answers) and
 one 2,000-character prompt. Peers run in the same process (the machines are noisy, so
 only the ratios are comparable across runs): the lexicon checker alone on the same
-prompts, and the model's own featuriser without the model.
+prompts, each half of the model alone (`model:textmodel`, the n-gram half;
+`model:contextmodel`, the English encoder, which reads at most 128 tokens), and the
+n-gram half's featuriser.
 
     python bench/text_model.py [--runs 2000]
 """
@@ -51,27 +53,34 @@ def main() -> None:
     config = Config()
     normal = BUILTIN_POLICIES["normal"]
     model = Engine(replace(normal, text_checkers=("textmodel",)), config)
+    words = Engine(replace(normal, text_checkers=("model:textmodel",)), config)
+    context = Engine(replace(normal, text_checkers=("model:contextmodel",)), config)
     lexicon = Engine(replace(normal, text_checkers=("lexicon",)), config)
     cascade = Engine(normal, config)
-    spec = find_text_model("textmodel", config)
+    spec, context_spec = find_text_model("textmodel", config), find_text_model("contextmodel", config)
     # a fresh text every run: no checker may answer from a cache of earlier texts
     prompts = (f"{text}, seed {i}" for i, text in enumerate(itertools.cycle(PROMPTS)))
-    for engine in (model, lexicon, cascade):  # warm: sessions, automata, caches
+    for engine in (model, words, context, lexicon, cascade):  # warm: sessions, automata, caches
         for text in PROMPTS + [LONG]:
             engine.check_text(text)
 
     rows = [
         ("textmodel, short prompt", p50(lambda: model.check_text(next(prompts)), args.runs)),
+        ("  n-gram half alone", p50(lambda: words.check_text(next(prompts)), args.runs)),
         ("  its featuriser alone", p50(lambda: features(next(prompts), spec.hashing), args.runs)),
+        ("  English half alone", p50(lambda: context.check_text(next(prompts)), args.runs)),
         ("lexicon, short prompt (peer)", p50(lambda: lexicon.check_text(next(prompts)), args.runs)),
         (f"normal cascade {'+'.join(normal.text_checkers)}, short", p50(lambda: cascade.check_text(next(prompts)), args.runs)),
         ("textmodel, 2,000 chars", p50(lambda: model.check_text(LONG), args.runs // 4)),
         ("lexicon, 2,000 chars (peer)", p50(lambda: lexicon.check_text(LONG), args.runs // 4)),
     ]
-    size = sum(p.stat().st_size for p in (spec.path, spec.sidecar, *spec.arrays.values())) / 1e6
-    print(f"model: {spec.path.name} + sidecar + {len(spec.arrays)} arrays {size:.1f} MB (target <= 30 MB); "
+    files = (spec.path, spec.sidecar, *spec.arrays.values(), context_spec.path, context_spec.sidecar,
+             context_spec.tokenizer)
+    size = sum(p.stat().st_size for p in files if p) / 1e6
+    print(f"model: {spec.path.name} + {len(spec.arrays)} arrays, {context_spec.path.name} + tokenizer, sidecars: "
+          f"{size:.1f} MB (target <= 30 MB); "
           f"{len(PROMPTS)} short prompts, {args.runs} runs")
-    peer = rows[2][1]
+    peer = rows[4][1]
     for name, ms in rows:
         print(f"{name:<44}{ms:8.3f} ms p50   {ms / peer:5.2f}x the lexicon")
     print("targets: textmodel <= 2 ms per prompt; whole local cascade on a short prompt < 3 ms p50")

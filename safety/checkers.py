@@ -135,10 +135,22 @@ def _text_model(setup: Setup, name: str) -> TextChecker:
     return TextClassifierChecker(find_text_model(name, setup.config))
 
 
+def _builtin_text_model(setup: Setup, _: str) -> TextChecker:
+    """The pack's own model: the n-gram and the English contextual model, averaged
+    (text/ensemble.py); each is also `model:<name>` on its own."""
+    from .models import TEXTMODEL_MEMBERS
+    from .text.classifier import TextClassifierChecker
+    from .text.ensemble import AveragedTextChecker
+    from .text.model_spec import find_text_model
+
+    words, context = (TextClassifierChecker(find_text_model(name, setup.config)) for name in TEXTMODEL_MEMBERS)
+    return AveragedTextChecker(words, context)
+
+
 BUILTIN_CHECKERS: tuple[Row, ...] = (
     Row("lexicon", text=_lexicon),
     Row("pii", text=_pii),
-    Row("textmodel", text=lambda setup, _: _text_model(setup, "textmodel")),
+    Row("textmodel", text=_builtin_text_model),
     Row("llm", text=_llm),
     Row("aliyun", text=_aliyun_text, image=_aliyun_image),
     Row("nudenet", image=_nudenet),

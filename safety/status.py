@@ -61,12 +61,12 @@ def models(cfg: Config) -> list[dict[str, Any]]:
         if onnx.is_file():
             found.append({"name": name, "path": str(onnx), "sidecar": True, "bytes": onnx.stat().st_size,
                           "sha256": sha256_file(onnx), "builtin": True})
-    for name, stem in BUILTIN_TEXT.items():  # the graph, and the weight arrays it reads
+    for name, stem in BUILTIN_TEXT.items():  # the graph, and the weight arrays or tokenizer it reads
         onnx = stem.with_suffix(".onnx")
         if not onnx.is_file():
             found.append({"name": name, "builtin": True, "error": f"{onnx}: missing"})
             continue
-        arrays = sorted(stem.parent.glob(f"{stem.name}.*.npy"))
+        arrays = sorted([*stem.parent.glob(f"{stem.name}.*.npy"), *stem.parent.glob(f"{stem.name}.tokenizer.json")])
         found.append({"name": name, "path": str(onnx), "sidecar": True,
                       "bytes": sum(p.stat().st_size for p in [onnx, *arrays]), "sha256": sha256_file(onnx),
                       "arrays": {p.name: sha256_file(p) for p in arrays}, "builtin": True})

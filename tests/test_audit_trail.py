@@ -67,7 +67,9 @@ def test_every_field_of_the_decision_is_recorded(tmp_path):
     store.close()
     seed = str(SEED_FILES[0])
     assert files[seed] == sha256_file(Path(seed))
-    assert len(files) == len(SEED_FILES) + 5  # the lexicons, the shipped text model, its sidecar and 3 arrays
+    # the lexicons; the shipped text model's n-gram half (graph, sidecar, 3 arrays) and English half
+    # (graph, sidecar, tokenizer)
+    assert len(files) == len(SEED_FILES) + 8
 
 
 def test_privacy_hash_keeps_no_words_of_the_prompt(tmp_path):
@@ -124,8 +126,8 @@ def test_image_stage_records_the_model_hash(tmp_path):
 
 
 def test_text_stage_records_the_text_models_hash_with_its_tokenizer(tmp_path):
-    """The shipped `textmodel` (a builtin checker name, not `model:<name>`) and a Hugging
-    Face classifier's tokenizer are safety model files too."""
+    """The shipped `textmodel` (a builtin checker name, not `model:<name>`: both halves it
+    averages) and a Hugging Face classifier's tokenizer are safety model files too."""
     from content_safety_guard.safety.text.model_spec import find_text_model
 
     onnx_path = tmp_path / "models" / "hf.onnx"
@@ -144,9 +146,10 @@ def test_text_stage_records_the_text_models_hash_with_its_tokenizer(tmp_path):
     with store.reader() as conn:
         files = store.artifacts(conn, rows(cfg)[0]["artifacts"])
     store.close()
-    shipped = find_text_model("textmodel", cfg)
+    shipped, context = find_text_model("textmodel", cfg), find_text_model("contextmodel", cfg)
     hf = find_text_model("hf", cfg)
-    for used in (shipped.path, shipped.sidecar, *shipped.arrays.values(), hf.path, hf.sidecar, hf.tokenizer):
+    for used in (shipped.path, shipped.sidecar, *shipped.arrays.values(), context.path, context.sidecar,
+                 context.tokenizer, hf.path, hf.sidecar, hf.tokenizer):
         assert files[str(used)] == sha256_file(Path(used)), used
     assert str(SEED_FILES[0]) in files
 

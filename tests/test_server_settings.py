@@ -52,6 +52,8 @@ def test_status_lists_models_with_their_digest(tmp_path) -> None:
     [builtin] = [m for m in report["models"] if m["name"] == "textmodel"]
     assert builtin["builtin"] and builtin["bytes"] > 6e6 and sorted(builtin["arrays"]) == [
         "textmodel.bias.npy", "textmodel.idf.npy", "textmodel.weights.npy"]
+    [context] = [m for m in report["models"] if m["name"] == "contextmodel"]
+    assert context["builtin"] and list(context["arrays"]) == ["contextmodel.tokenizer.json"]
     json.dumps(report)  # served as JSON as is
 
 

@@ -18,7 +18,8 @@ from onnx import TensorProto, helper, numpy_helper
 from tokenizers import Tokenizer, models as tok_models, pre_tokenizers, processors
 
 from content_safety_guard.safety import BUILTIN_POLICIES, Config, ConfigError, Engine, ProviderError, models
-from content_safety_guard.safety.text.classifier import calibrated
+from content_safety_guard.safety.text.classifier import TextClassifierChecker, calibrated
+from content_safety_guard.safety.text.ensemble import AveragedTextChecker, latin_share
 from content_safety_guard.safety.text.model_spec import find_text_model
 from content_safety_guard.safety.text.hashing import HashingSpec, features
 
@@ -282,7 +283,57 @@ def test_shipped_sidecar_matches_the_featuriser_and_size_limit():
     assert sidecar["features"] == {"type": "hashed_ngrams", "buckets": spec.buckets, "char_ngrams": list(spec.char_ngrams),
                                    "word_ngrams": list(spec.word_ngrams), "max_chars": spec.max_chars,
                                    "arrays": {**arrays, "graph_sha256": graph}}
-    assert sum(p.stat().st_size for p in MODEL_DATA.glob("textmodel.*") if p.suffix != ".json") < 30e6
+    shipped = [p for p in MODEL_DATA.iterdir() if p.name.startswith(("textmodel.", "contextmodel."))]
+    assert sum(p.stat().st_size for p in shipped) < 30e6  # both halves of the built-in model together
+
+
+def test_shipped_contextual_model_fits_its_sidecar_and_reads_english():
+    spec = find_text_model("contextmodel", Config())
+    assert spec.tokenizer == MODEL_DATA / "contextmodel.tokenizer.json" and spec.activation == "sigmoid"
+    assert spec.labels == find_text_model("textmodel", Config()).labels and spec.max_length == 128
+    v = engine(Config(), "model:contextmodel").check_text("a watercolor of a lighthouse")
+    assert v.level == "safe", v
+
+
+def test_latin_share_is_what_the_english_model_can_read():
+    assert latin_share("一只可爱的橘色猫咪") == 0 and latin_share("a lighthouse") == 1
+    assert latin_share("12345 !!! 🙂") == 0 and latin_share("ab猫咪") == 0.5 and latin_share("café") == 1
+
+
+class Counting(TextClassifierChecker):
+    runs = 0
+
+    def check_text(self, text):
+        self.runs += 1
+        return super().check_text(text)
+
+
+def test_the_builtin_checker_averages_both_models_and_runs_the_english_one_only_on_latin_text(tmp_path):
+    cfg = install(tmp_path, name="words")
+    install(tmp_path, name="context", thresholds={"toxic": 0.9})
+    words, context = TextClassifierChecker(find_text_model("words", cfg)), Counting(find_text_model("context", cfg))
+    both = AveragedTextChecker(words, context)
+    text = "you are vermin"
+    w, c, f = words.check_text(text), context.check_text(text), both.check_text(text)
+    assert w.scores["hate"] != c.scores["hate"]
+    assert f.scores["hate"] == pytest.approx((w.scores["hate"] + c.scores["hate"]) / 2, abs=1e-4)
+    assert f.provider == "local:textmodel" and {e["model"] for e in f.evidence} == {"words", "context"}
+    assert all(e["weight"] == 0.5 for e in f.evidence)
+    runs = context.runs
+    zh = both.check_text("你们都是害虫")
+    assert context.runs == runs and zh.scores == words.check_text("你们都是害虫").scores
+    mixed = both.check_text("vermin 害虫害虫")  # 6 Latin letters, 4 CJK: the English model weighs 0.3
+    assert {e["weight"] for e in mixed.evidence if e["model"] == "context"} == {0.3}
+
+
+def test_the_shipped_halves_disagree_and_the_average_decides():
+    """A sentence the n-gram half alone blocks for its words (violence) and the English half
+    reads as harmless: the average passes it under `normal`."""
+    text = "I can't wait to see the new season of that cooking show with my kids."
+    assert engine(Config(), "model:textmodel").check_text(text).level == "unsafe"
+    assert engine(Config(), "model:contextmodel").check_text(text).level == "safe"
+    v = engine(Config(), "textmodel").check_text(text)
+    assert v.level == "safe" and [e["model"] for e in v.evidence] == ["textmodel"], v
 
 
 def test_the_numpy_evaluation_gives_what_onnxruntime_gives_on_the_shipped_graph():
@@ -394,15 +445,17 @@ def test_arrays_replaced_on_disk_are_reread_and_a_half_written_one_is_a_config_e
             load(spec)
 
 
-def test_a_fresh_process_checks_text_with_the_builtin_model_without_onnxruntime():
-    """onnxruntime's import and first session cost ~40 ms, most of a fresh CLI's first check."""
+def test_a_fresh_process_checks_chinese_with_the_ngram_half_without_onnxruntime():
+    """onnxruntime's import and first session cost ~40 ms: the n-gram half never needs it
+    (the contextual half does, for Latin text)."""
     code = ("import sys; sys.path.insert(0, 'tests'); import conftest\n"
             "from dataclasses import replace\n"
             "from content_safety_guard.safety import BUILTIN_POLICIES, Config, Engine\n"
             "normal = BUILTIN_POLICIES['normal']\n"
+            "b = Engine(replace(normal, text_checkers=('model:textmodel',)), Config()).check_text('成人舞蹈教学')\n"
+            "ort = 'onnxruntime' in sys.modules\n"
             "a = Engine(normal, Config()).check_text('a watercolor of a lighthouse')\n"
-            "b = Engine(replace(normal, text_checkers=('textmodel',)), Config()).check_text('成人舞蹈教学')\n"
-            "print(a.level, b.level, b.to_dict()['categories'], 'onnxruntime' in sys.modules)")
+            "print(a.level, b.level, b.to_dict()['categories'], ort)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["safe", "unsafe", "['sexual']", "False"]
 

@@ -26,7 +26,7 @@ def lexicon_paths(config: Config, policy_name: str) -> list[Path]:
 def model_paths(config: Config, policy_name: str, kind: str = "image") -> list[Path]:
     """The model files (ONNX, sidecar, a text model's tokenizer or arrays) of the policy's local
     `kind` ("text"/"image") checkers: the builtin `nudenet` and `textmodel`, and `model:<name>`."""
-    from ..models import BUILTIN_SIDECARS, BUILTIN_TEXT, find_model
+    from ..models import BUILTIN_SIDECARS, BUILTIN_TEXT, TEXTMODEL_MEMBERS, find_model
 
     policy = config.policy(policy_name)
     paths: list[Path] = []
@@ -38,8 +38,9 @@ def model_paths(config: Config, policy_name: str, kind: str = "image") -> list[P
         if kind == "text":
             from ..text.model_spec import find_text_model
 
-            spec = find_text_model(model, config)
-            paths += [p for p in (spec.path, spec.sidecar, spec.tokenizer, *spec.arrays.values()) if p is not None]
+            for member in TEXTMODEL_MEMBERS if name == "textmodel" else (model,):
+                spec = find_text_model(member, config)
+                paths += [p for p in (spec.path, spec.sidecar, spec.tokenizer, *spec.arrays.values()) if p is not None]
         else:
             files = find_model(model, config)
             paths += [files.onnx, files.sidecar]
