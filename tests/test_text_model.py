@@ -333,7 +333,9 @@ def test_the_shipped_halves_disagree_and_the_average_decides():
     assert engine(Config(), "model:textmodel").check_text(text).level == "unsafe"
     assert engine(Config(), "model:contextmodel").check_text(text).level == "safe"
     v = engine(Config(), "textmodel").check_text(text)
-    assert v.level == "safe" and [e["model"] for e in v.evidence] == ["textmodel"], v
+    assert v.level == "safe" and [(e["model"], e["weight"]) for e in v.evidence] == [("textmodel", 0.5)], v
+    zh = engine(Config(), "textmodel").check_text("河南人都是骗子，没一个好东西")
+    assert zh.level == "unsafe" and {(e["model"], e["weight"]) for e in zh.evidence} == {("textmodel", 1.0)}, zh
 
 
 def test_the_numpy_evaluation_gives_what_onnxruntime_gives_on_the_shipped_graph():

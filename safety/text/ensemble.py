@@ -44,12 +44,12 @@ class AveragedTextChecker:
     def check_text(self, text: str) -> Finding:
         first = self.words.check_text(text)
         weight = CONTEXT_WEIGHT * latin_share(text)
+        weighed = tuple({**e, "weight": round(1 - weight, 3)} for e in first.evidence)
         if not weight:
-            return Finding(first.scores, self.provider, first.evidence, first.latency_ms)
+            return Finding(first.scores, self.provider, weighed, first.latency_ms)
         second = self.context.check_text(text)
         scores = {category: round((1 - weight) * first.scores.get(category, 0.0)
                                   + weight * second.scores.get(category, 0.0), 4)
                   for category in {*first.scores, *second.scores}}
-        evidence = tuple({**e, "weight": round(1 - weight, 3)} for e in first.evidence) \
-            + tuple({**e, "weight": round(weight, 3)} for e in second.evidence)
+        evidence = weighed + tuple({**e, "weight": round(weight, 3)} for e in second.evidence)
         return Finding(scores, self.provider, evidence, first.latency_ms + second.latency_ms)
