@@ -47,7 +47,7 @@ from train_text_model import HOLDOUT, LABELS, SEED, calibrate, scores  # noqa: E
 NAME = "contextmodel"
 LAYERS = 3
 MAX_LENGTH = 128  # tokens; longer text is cut (the n-gram half still reads all of it)
-C = 4.0
+C = 4.0  # inverse regularisation of each head; C = 1 gave the same held-out F1 (0.690) at lower precision
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
