@@ -285,6 +285,25 @@ def test_spool_replays_into_postgres_once_it_is_there(tmp_path, postgres_url):
             conn.execute(f"DROP DATABASE {name}_later WITH (FORCE)")
 
 
+def test_spool_lines_that_are_no_full_record_are_set_aside_and_the_rest_replayed(tmp_path):
+    """A record spooled by another version (a field missing) or a line that is valid JSON but
+    no record would otherwise fail every later replay: they go to .rejected, logged."""
+    from audit_helpers import record
+    from content_safety_guard.safety.audit.spool import Spool
+
+    cfg = config(tmp_path, "  on_failure: spool")
+    spool = Spool(cfg.audit.spool_path)
+    old = {k: v for k, v in record(1).items() if k != "labelled"}
+    spool.add([old, record(2)])
+    with open(spool.path, "a", encoding="utf-8") as f:
+        f.write("[1, 2]\n")
+    trail(cfg)(decision(3))
+    assert [r["prompt_id"] for r in rows(cfg)] == ["p2", "p3"]
+    rejected = Path(spool.path + ".rejected").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in rejected] == [old, [1, 2]]
+    assert Path(spool.path).read_text(encoding="utf-8") == ""
+
+
 def test_a_spool_line_cut_short_is_set_aside_not_dropped(tmp_path):
     from audit_helpers import record
     from content_safety_guard.safety.audit.spool import Spool

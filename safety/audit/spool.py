@@ -47,9 +47,11 @@ class Spool:
             finally:
                 os.close(fd)
 
-    def replay(self, append: Callable[[list[dict[str, Any]]], Any]) -> int:
+    def replay(self, append: Callable[[list[dict[str, Any]]], Any], required: Sequence[str] = ()) -> int:
         """Hand every spooled record, oldest first, to `append` (which must skip ids it
-        already has); empty the file only after it succeeded."""
+        already has); empty the file only after it succeeded. A line that is no JSON object
+        with every `required` field (cut short by a crash, written by another version, edited)
+        is set aside, so one bad line cannot stop every later record."""
         with self._locked():
             try:
                 lines = Path(self.path).read_text(encoding="utf-8").splitlines()
@@ -58,8 +60,12 @@ class Spool:
             records, broken = [], []
             for line in filter(str.strip, lines):
                 try:
-                    records.append(json.loads(line))
+                    record = json.loads(line)
                 except ValueError:  # a write cut short by a crash: kept aside, never dropped
+                    record = None
+                if isinstance(record, dict) and all(key in record for key in required):
+                    records.append(record)
+                else:
                     broken.append(line)
             if records:
                 append(records)
