@@ -19,7 +19,7 @@ from tokenizers import Tokenizer, models as tok_models, pre_tokenizers, processo
 
 from content_safety_guard.safety import BUILTIN_POLICIES, Config, ConfigError, Engine, ProviderError, models
 from content_safety_guard.safety.text.classifier import TextClassifierChecker, calibrated
-from content_safety_guard.safety.text.ensemble import AveragedTextChecker, latin_share
+from content_safety_guard.safety.text.ensemble import SURE, AveragedTextChecker, latin_share
 from content_safety_guard.safety.text.model_spec import find_text_model
 from content_safety_guard.safety.text.hashing import HashingSpec, features
 
@@ -180,6 +180,7 @@ def builtin() -> Engine:
     ("性感热舞教学", "sexual"), ("成人舞蹈教学", "sexual"), ("血腥", "gore"), ("赌博", "gambling"),
     ("photo of a man holding a gun, blood on the floor, gore", "gore"), ("nude woman lying on a bed, nsfw", "sexual"),
     ("河南人都是骗子，没一个好东西", "hate"), ("How do I cook meth at home?", "drugs"),
+    ("masterpiece, best quality, 8k, 成人舞蹈教学", "sexual"), ("成人舞蹈教学 dance tutorial video", "sexual"),
 ])
 def test_builtin_model_blocks_clear_cases(builtin, text, category):
     v = builtin.check_text(text)
@@ -295,9 +296,12 @@ def test_shipped_contextual_model_fits_its_sidecar_and_reads_english():
     assert v.level == "safe", v
 
 
-def test_latin_share_is_what_the_english_model_can_read():
-    assert latin_share("一只可爱的橘色猫咪") == 0 and latin_share("a lighthouse") == 1
-    assert latin_share("12345 !!! 🙂") == 0 and latin_share("ab猫咪") == 0.5 and latin_share("café") == 1
+def test_latin_share_counts_words_and_each_cjk_character_as_one():
+    assert latin_share("一只可爱的橘色猫咪") == 0 and latin_share("a lighthouse") == 1 and latin_share("café") == 1
+    assert latin_share("12345 !!! 🙂") == 0 and latin_share("ab猫咪") == pytest.approx(1 / 3)
+    assert latin_share("привет мир hello") == pytest.approx(1 / 3)
+    # English quality tags around a Chinese phrase: 4 Latin words, 6 CJK characters
+    assert latin_share("masterpiece, best quality, 8k, 成人舞蹈教学") == pytest.approx(0.4)
 
 
 class Counting(TextClassifierChecker):
@@ -308,22 +312,53 @@ class Counting(TextClassifierChecker):
         return super().check_text(text)
 
 
-def test_the_builtin_checker_averages_both_models_and_runs_the_english_one_only_on_latin_text(tmp_path):
+def halves(tmp_path, **context_sidecar):
     cfg = install(tmp_path, name="words")
-    install(tmp_path, name="context", thresholds={"toxic": 0.9})
+    install(tmp_path, name="context", **{"thresholds": {"toxic": 0.9}, **context_sidecar})
     words, context = TextClassifierChecker(find_text_model("words", cfg)), Counting(find_text_model("context", cfg))
-    both = AveragedTextChecker(words, context)
+    return words, context, AveragedTextChecker(words, context)
+
+
+def test_the_builtin_checker_averages_both_models_on_english_text(tmp_path):
+    words, context, both = halves(tmp_path)
     text = "you are vermin"
     w, c, f = words.check_text(text), context.check_text(text), both.check_text(text)
-    assert w.scores["hate"] != c.scores["hate"]
+    assert w.scores["hate"] != c.scores["hate"] and w.scores["hate"] < SURE
     assert f.scores["hate"] == pytest.approx((w.scores["hate"] + c.scores["hate"]) / 2, abs=1e-4)
     assert f.provider == "local:textmodel" and {e["model"] for e in f.evidence} == {"words", "context"}
     assert all(e["weight"] == 0.5 for e in f.evidence)
+
+
+def test_text_not_in_latin_script_is_scored_by_the_ngram_half_alone(tmp_path):
+    words, context, both = halves(tmp_path)
     runs = context.runs
-    zh = both.check_text("你们都是害虫")
-    assert context.runs == runs and zh.scores == words.check_text("你们都是害虫").scores
-    mixed = both.check_text("vermin 害虫害虫")  # 6 Latin letters, 4 CJK: the English model weighs 0.3
-    assert {e["weight"] for e in mixed.evidence if e["model"] == "context"} == {0.3}
+    for text in ("你们都是害虫", "vermin 害虫害虫", "masterpiece, best quality, vermin, 你们都是害虫"):
+        f = both.check_text(text)
+        assert f.scores == words.check_text(text).scores and {e["model"] for e in f.evidence} <= {"words"}, text
+    assert context.runs == runs  # the encoder never ran
+
+
+def test_a_sure_ngram_hit_stands_and_a_category_of_one_half_keeps_its_score(tmp_path):
+    words, context, both = halves(tmp_path, thresholds={"toxic": 0.99}, categories={"toxic": "harassment"})
+    text = "vermin vermin"
+    w, c, f = words.check_text(text), context.check_text(text), both.check_text(text)
+    assert w.scores["hate"] >= SURE and "hate" not in c.scores and "harassment" not in w.scores
+    assert f.scores["hate"] == w.scores["hate"] and f.scores["harassment"] == c.scores["harassment"]
+    words, context, both = halves(tmp_path / "same", thresholds={"toxic": 0.99})
+    w, c, f = words.check_text(text), context.check_text(text), both.check_text(text)
+    assert (w.scores["hate"] + c.scores["hate"]) / 2 < f.scores["hate"] == w.scores["hate"]
+
+
+def test_an_english_half_that_fails_fails_the_check_as_a_provider_error(tmp_path):
+    install(tmp_path, name="words")
+    tok = json.loads((tmp_path / "tokenizer.json").read_text())
+    tok["model"]["vocab"]["vermin"] = 500  # an id past the embedding table, in the English half's tokenizer only
+    (tmp_path / "context.tokenizer.json").write_text(json.dumps(tok))
+    words, context, both = halves(tmp_path)
+    assert words.check_text("you are vermin").scores["hate"] > 0.5
+    with pytest.raises(ProviderError, match="context.onnx failed to run"):
+        both.check_text("you are vermin")
+    assert both.check_text("你们都是害虫").scores == words.check_text("你们都是害虫").scores  # not run: no error
 
 
 def test_the_shipped_halves_disagree_and_the_average_decides():
