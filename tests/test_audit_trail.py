@@ -285,23 +285,32 @@ def test_spool_replays_into_postgres_once_it_is_there(tmp_path, postgres_url):
             conn.execute(f"DROP DATABASE {name}_later WITH (FORCE)")
 
 
-def test_spool_lines_that_are_no_full_record_are_set_aside_and_the_rest_replayed(tmp_path):
-    """A record spooled by another version (a field missing) or a line that is valid JSON but
-    no record would otherwise fail every later replay: they go to .rejected, logged."""
+def test_spool_lines_that_are_no_whole_record_are_set_aside_and_the_rest_replayed(tmp_path):
+    """A record spooled by another version (a field missing), a value of the wrong type (an
+    edit) or a line that is valid JSON but no record would otherwise fail every later replay
+    (the store refuses the batch): they go to .rejected, logged."""
     from audit_helpers import record
     from content_safety_guard.safety.audit.spool import Spool
 
     cfg = config(tmp_path, "  on_failure: spool")
     spool = Spool(cfg.audit.spool_path)
-    old = {k: v for k, v in record(1).items() if k != "labelled"}
-    spool.add([old, record(2)])
+    bad = [{k: v for k, v in record(1).items() if k != "labelled"}, {**record(4), "time": "yesterday"},
+           {**record(5), "id": ["a", "b"]}, {**record(6), "latency_ms": True}, {**record(7), "id": "x" * 33}]
+    spool.add([bad[0], record(2), *bad[1:]])
     with open(spool.path, "a", encoding="utf-8") as f:
         f.write("[1, 2]\n")
     trail(cfg)(decision(3))
     assert [r["prompt_id"] for r in rows(cfg)] == ["p2", "p3"]
     rejected = Path(spool.path + ".rejected").read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line) for line in rejected] == [old, [1, 2]]
+    assert [json.loads(line) for line in rejected] == [*bad, [1, 2]]
     assert Path(spool.path).read_text(encoding="utf-8") == ""
+
+
+def test_every_record_build_record_makes_is_a_record():
+    from audit_helpers import record
+    from content_safety_guard.safety.audit.record import is_record
+
+    assert is_record(record(1)) and is_record({**record(2), "text": None, "labelled": None})
 
 
 def test_a_spool_line_cut_short_is_set_aside_not_dropped(tmp_path):

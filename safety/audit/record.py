@@ -110,6 +110,27 @@ def build_record(decision: Decision, privacy: str, artifacts: str) -> dict[str, 
     }
 
 
+_SIZED = {"id": 32, "text_sha256": 64, "artifacts": 64}  # VARCHAR lengths PostgreSQL enforces
+
+
+def is_record(value: Any) -> bool:
+    """What `build_record` makes: every column, each of its type (a spooled line is checked
+    before it reaches the store, where one bad value would fail every later record)."""
+    if not isinstance(value, dict) or any(key not in value for key in COLUMNS):
+        return False
+    for key in COLUMNS:
+        item = value[key]
+        if key in ("time", "latency_ms"):
+            ok = isinstance(item, (int, float)) and not isinstance(item, bool)
+        elif key == "labelled":
+            ok = item is None or isinstance(item, bool)
+        else:
+            ok = isinstance(item, str) or (key in ("text", "text_sha256") and item is None)
+        if not ok or (isinstance(item, str) and len(item) > _SIZED.get(key, len(item))):
+            return False
+    return True
+
+
 def is_block(row: Mapping[str, Any]) -> bool:
     """Content was stopped: raised, replaced, withheld or censored."""
     return row["action"] in BLOCKING_ACTIONS

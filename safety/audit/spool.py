@@ -47,11 +47,12 @@ class Spool:
             finally:
                 os.close(fd)
 
-    def replay(self, append: Callable[[list[dict[str, Any]]], Any], required: Sequence[str] = ()) -> int:
+    def replay(self, append: Callable[[list[dict[str, Any]]], Any],
+               valid: Callable[[Any], bool] = lambda record: isinstance(record, dict)) -> int:
         """Hand every spooled record, oldest first, to `append` (which must skip ids it
-        already has); empty the file only after it succeeded. A line that is no JSON object
-        with every `required` field (cut short by a crash, written by another version, edited)
-        is set aside, so one bad line cannot stop every later record."""
+        already has); empty the file only after it succeeded. A line that is not `valid`
+        (cut short by a crash, written by another version, edited) is set aside, so one bad
+        line cannot stop every later record."""
         with self._locked():
             try:
                 lines = Path(self.path).read_text(encoding="utf-8").splitlines()
@@ -63,7 +64,7 @@ class Spool:
                     record = json.loads(line)
                 except ValueError:  # a write cut short by a crash: kept aside, never dropped
                     record = None
-                if isinstance(record, dict) and all(key in record for key in required):
+                if record is not None and valid(record):
                     records.append(record)
                 else:
                     broken.append(line)
@@ -80,6 +81,7 @@ class Spool:
         fd = os.open(rejected, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
             os.write(fd, "".join(line + "\n" for line in lines).encode("utf-8"))
+            os.fsync(fd)  # before the spool is emptied
         finally:
             os.close(fd)
         log.warning("content safety audit: %d unreadable spool line(s) moved to %s", len(lines), rejected)

@@ -19,7 +19,7 @@ from ..decision import Decision
 from ..errors import ProviderError
 from .fingerprints import ArtifactIndex
 from .marks import MarkFile
-from .record import COLUMNS, build_record
+from .record import build_record, is_record
 from ..settings.audit import AuditSettings
 from .spool import Spool
 
@@ -128,7 +128,7 @@ class AuditTrail:
         try:
             store = self.stores.get(settings)
             if spool.pending():
-                spool.replay(lambda rs: marks.append(store.append(rs, keys=keys, skip_known=True)[1]), COLUMNS)
+                spool.replay(lambda rs: marks.append(store.append(rs, keys=keys, skip_known=True)[1]), is_record)
             marks.append(store.append([record], keys=keys, artifacts=artifacts)[1])
         except store_errors() as exc:
             self._failed(exc, record, settings, spool)
