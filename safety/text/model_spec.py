@@ -4,8 +4,9 @@ A text model is `<name>.onnx` plus `<name>.json` (`modality: text`) in a models 
 (found by `safety/models.py`), and either a Hugging Face `tokenizer.json` (the `tokenizers`
 library; sidecar key `tokenizer`, default `<name>.tokenizer.json`, else `tokenizer.json`
 beside the model) or the hashed n-gram features of the built-in model (sidecar key
-`features`). The built-in `textmodel` ships in `model_data/`; a `textmodel.onnx` in a
-models folder replaces it. A hashed model whose sidecar lists its `features.arrays` (the
+`features`). The built-in `textmodel` and `contextmodel` ship in `model_data/` (the
+`textmodel` checker averages the two, text/ensemble.py); a `<name>.onnx` of either name in a
+models folder replaces that half. A hashed model whose sidecar lists its `features.arrays` (the
 `.npy` files its graph reads as external data, as scripts/train_text_model.py writes them)
 runs in numpy (`linear.py`), everything else in onnxruntime.
 """
