@@ -24,9 +24,11 @@ import re
 from ..verdict import Finding
 from .classifier import TextClassifierChecker
 
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_OTHER = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+_LATIN_LETTERS = "A-Za-z\u00c0-\u024f"
+_CJK_LETTERS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"  # kana, ideographs, hangul
+_LATIN = re.compile(f"[{_LATIN_LETTERS}]+")
+_CJK = re.compile(f"[{_CJK_LETTERS}]")
+_OTHER = re.compile(rf"[^\W\d_{_LATIN_LETTERS}{_CJK_LETTERS}]+")  # words of any other script
 ENGLISH_SHARE = 0.9
 CONTEXT_WEIGHT = 0.5
 SURE = 0.9  # an n-gram score this high stands: padding cannot average it away
