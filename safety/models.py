@@ -33,9 +33,8 @@ MODALITIES = ("image", "text")
 ACTIVATIONS = ("softmax", "sigmoid", "none")  # how a sidecar says its model's outputs become scores
 COMMON_KEYS = ("modality", "description", "source")  # read by every modality's parser
 BUILTIN_SIDECARS = {"nudenet": Path(__file__).parent / "image" / "nudenet.json"}
-BUILTIN_TEXT = {name: Path(__file__).parent / "text" / "model_data" / name  # .onnx + .json
-                for name in ("textmodel", "contextmodel")}
 TEXTMODEL_MEMBERS = ("textmodel", "contextmodel")  # what the `textmodel` checker averages (text/ensemble.py)
+BUILTIN_TEXT = {name: Path(__file__).parent / "text" / "model_data" / name for name in TEXTMODEL_MEMBERS}  # .onnx + .json
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
 S = TypeVar("S")
 
